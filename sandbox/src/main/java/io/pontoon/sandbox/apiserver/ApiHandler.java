@@ -1,0 +1,190 @@
+package io.pontoon.sandbox.apiserver;
+
+import io.pontoon.sandbox.apiserver.auth.Decision;
+import io.pontoon.sandbox.apiserver.auth.RbacAuthorizer;
+import io.pontoon.sandbox.apiserver.auth.RequestAttributes;
+import io.pontoon.sandbox.apiserver.auth.UserInfo;
+import io.pontoon.sandbox.apiserver.resources.ResourceRegistry;
+import io.pontoon.sandbox.apiserver.resources.ResourceType;
+import io.pontoon.sandbox.apiserver.storage.ObjectStore;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The request pipeline: authentication, request info, RBAC authorization, then routing to
+ * discovery, the review APIs, kubelet proxying or the REST handler of a resource. Runs on a
+ * worker thread: it may call admission webhooks.
+ */
+final class ApiHandler {
+  /** Raw request data from the transport. */
+  record Raw(String method, String path, Map<String, List<String>> query, String contentType, String accept,
+      String authorization, List<Certificate> peerCertificates, byte[] body) {}
+
+  private final ResourceRegistry registry;
+  private final ObjectStore store;
+  private final Authenticator authenticator;
+  private final RbacAuthorizer authorizer;
+  private final Discovery discovery;
+  private final ResourceHandler resources;
+  private final Reviews reviews;
+
+  ApiHandler(ResourceRegistry registry, ObjectStore store, Authenticator authenticator, RbacAuthorizer authorizer,
+      Discovery discovery, ResourceHandler resources, Reviews reviews) {
+    this.registry = registry;
+    this.store = store;
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+    this.discovery = discovery;
+    this.resources = resources;
+    this.reviews = reviews;
+  }
+
+  ApiResponse handle(Raw raw) {
+    try {
+      UserInfo user = authenticator.authenticate(raw.peerCertificates(), raw.authorization());
+      boolean watchParam = raw.query().getOrDefault("watch", List.of()).stream()
+          .anyMatch(v -> v.equals("true") || v.equals("1"));
+      RequestInfo info = RequestInfo.parse(raw.method(), raw.path(), watchParam);
+      if (info.hasName() && watchParam && info.verb().equals("get")) {
+        info = new RequestInfo(true, info.path(), "watch", info.group(), info.version(), info.resource(),
+            info.namespace(), info.name(), info.subresource(), info.rest());
+      }
+      authorize(user, info);
+      ApiRequest req = new ApiRequest(raw.method(), info, raw.query(), raw.contentType(), raw.accept(), raw.body(),
+          user);
+      return info.resourceRequest() ? resource(req) : nonResource(req);
+    } catch (ApiException e) {
+      return ApiResponse.Full.json(e.code(), Status.of(e));
+    }
+  }
+
+  private void authorize(UserInfo user, RequestInfo info) {
+    RequestAttributes attrs = info.resourceRequest()
+        ? new RequestAttributes(info.verb(), true, info.group(), info.resource(), info.subresource(),
+            info.resource().equals("namespaces") && info.hasName() ? info.name() : info.namespace(), info.name(), "")
+        : RequestAttributes.nonResource(info.verb().equals("create") ? "post"
+            : info.verb().equals("update") ? "put" : info.verb(), info.path());
+    Decision d = authorizer.authorize(user, attrs);
+    if (!d.allowed()) {
+      if (user.name().equals(UserInfo.ANONYMOUS) && !info.resourceRequest() && isPublic(info.path())) return;
+      throw ApiException.forbidden(RbacAuthorizer.forbiddenMessage(user, attrs, d));
+    }
+  }
+
+  /** Health endpoints answer anyone, as kube-apiserver's system:public-info-viewer allows. */
+  private static boolean isPublic(String path) {
+    return path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version");
+  }
+
+  private ApiResponse nonResource(ApiRequest req) {
+    String path = req.info().path();
+    if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")) {
+      return ApiResponse.Full.text(200, "ok");
+    }
+    if (!req.method().equals("GET")) {
+      throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    return discovery.answer(path).<ApiResponse>map(o -> ApiResponse.Full.json(200, o))
+        .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource"));
+  }
+
+  private ApiResponse resource(ApiRequest req) {
+    RequestInfo info = req.info();
+    ResourceType type = registry.find(info.group(), info.version(), info.resource())
+        .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource"));
+    if (!type.namespaced() && !info.namespace().isEmpty() && !type.key().equals("namespaces")) {
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+    }
+    if (!info.subresource().isEmpty() && !type.subresources().contains(info.subresource())) {
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+    }
+    if (type.storage() == ResourceType.Storage.VIRTUAL) {
+      if (!info.verb().equals("create")) {
+        throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested "
+            + "resource");
+      }
+      return reviews.create(req, type);
+    }
+    switch (type.key() + "/" + info.subresource()) {
+      case "serviceaccounts/token" -> {
+        if (!info.verb().equals("create")) throw methodNotAllowed();
+        return reviews.tokenRequest(req, type);
+      }
+      case "pods/log" -> {
+        return podLog(req, type);
+      }
+      case "nodes/proxy", "pods/proxy", "services/proxy" -> {
+        if (!type.key().equals("nodes")) {
+          throw new ApiException(503, "ServiceUnavailable", "the sandbox proxies only to nodes: pod and service "
+              + "proxying needs a cluster network");
+        }
+        return nodeProxy(req, type);
+      }
+      default -> {
+        return resources.handle(req, type);
+      }
+    }
+  }
+
+  private static ApiException methodNotAllowed() {
+    return new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  }
+
+  /** {@code pods/log} goes to the kubelet of the pod's node, as kube-apiserver's kubelet client does. */
+  private ApiResponse podLog(ApiRequest req, ResourceType podType) {
+    if (!req.info().verb().equals("get")) throw methodNotAllowed();
+    var pod = resources.get(podType, req.info().namespace(), req.info().name());
+    String container = req.param("container", "");
+    var containers = pod.path("spec").path("containers");
+    if (container.isEmpty()) {
+      if (containers.size() != 1) {
+        StringBuilder names = new StringBuilder();
+        containers.forEach(c -> names.append(names.length() > 0 ? " " : "").append(c.path("name").asText()));
+        throw ApiException.badRequest("a container name must be specified for pod " + req.info().name()
+            + ", choose one of: [" + names + "]");
+      }
+      container = containers.get(0).path("name").asText();
+    }
+    String nodeName = pod.path("spec").path("nodeName").asText("");
+    if (nodeName.isEmpty()) {
+      throw ApiException.badRequest("pod " + req.info().name() + " does not have a host assigned");
+    }
+    Target node = kubeletOf(nodeName);
+    StringBuilder q = new StringBuilder();
+    for (String p : List.of("follow", "previous", "timestamps", "tailLines", "limitBytes", "sinceSeconds",
+        "sinceTime")) {
+      String v = req.param(p);
+      if (v != null) q.append(q.length() == 0 ? "?" : "&").append(p).append('=')
+          .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return new ApiResponse.KubeletProxy(node.host(), node.port(), "/containerLogs/" + req.info().namespace() + "/"
+        + req.info().name() + "/" + container + q, "GET");
+  }
+
+  private ApiResponse nodeProxy(ApiRequest req, ResourceType nodeType) {
+    Target node = kubeletOf(req.info().name());
+    String rest = "/" + String.join("/", req.info().rest());
+    return new ApiResponse.KubeletProxy(node.host(), node.port(), rest, req.method());
+  }
+
+  private record Target(String host, int port) {}
+
+  private Target kubeletOf(String nodeName) {
+    ResourceType nodes = registry.byKey("nodes").orElseThrow();
+    var node = store.get(nodes, "", nodeName).orElseThrow(() -> ApiException.notFound("", "nodes", nodeName));
+    int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+    Optional<String> host = Optional.empty();
+    for (String type : List.of("InternalIP", "Hostname", "ExternalIP")) {
+      for (var a : node.path("status").path("addresses")) {
+        if (host.isEmpty() && a.path("type").asText().equals(type)) host = Optional.of(a.path("address").asText());
+      }
+    }
+    if (port == 0 || host.isEmpty()) {
+      throw new ApiException(503, "ServiceUnavailable", "node \"" + nodeName + "\" has no kubelet endpoint in its "
+          + "status (status.addresses and status.daemonEndpoints.kubeletEndpoint.Port)");
+    }
+    return new Target(host.get(), port);
+  }
+}

@@ -1,0 +1,56 @@
+package io.pontoon.sandbox.apiserver;
+
+import io.pontoon.sandbox.apiserver.auth.UserInfo;
+import io.pontoon.sandbox.apiserver.auth.X509;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who is calling: a client certificate signed by the cluster CA (CN = user, O = groups), a
+ * bearer token (the admin token or a ServiceAccount token from TokenRequest), or nobody
+ * ({@code system:anonymous}). A token that is presented but unknown is a 401, as in kube.
+ */
+final class Authenticator {
+  private final X509Certificate ca;
+  private final Tokens tokens;
+
+  Authenticator(X509Certificate ca, Tokens tokens) {
+    this.ca = ca;
+    this.tokens = tokens;
+  }
+
+  UserInfo authenticate(List<Certificate> peerCertificates, String authorization) {
+    if (authorization != null && !authorization.isBlank()) {
+      String[] parts = authorization.trim().split("\\s+", 2);
+      if (parts.length == 2 && parts[0].equalsIgnoreCase("Bearer")) {
+        return tokens.userFor(parts[1].trim()).orElseThrow(Authenticator::unauthorized);
+      }
+      throw unauthorized();
+    }
+    Optional<X509Certificate> cert = clientCertificate(peerCertificates);
+    if (cert.isPresent()) {
+      X509Certificate c = cert.get();
+      UserInfo u = X509.user(c);
+      return UserInfo.authenticated(u.name(), "", u.groups());
+    }
+    return UserInfo.anonymous();
+  }
+
+  private Optional<X509Certificate> clientCertificate(List<Certificate> chain) {
+    if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) return Optional.empty();
+    try {
+      leaf.verify(ca.getPublicKey());
+      leaf.checkValidity(java.util.Date.from(Instant.now()));
+      return Optional.of(leaf);
+    } catch (Exception e) {
+      throw unauthorized();
+    }
+  }
+
+  static ApiException unauthorized() {
+    return new ApiException(401, "Unauthorized", "Unauthorized");
+  }
+}

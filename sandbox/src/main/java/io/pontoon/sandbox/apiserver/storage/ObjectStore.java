@@ -1,0 +1,283 @@
+package io.pontoon.sandbox.apiserver.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pontoon.sandbox.apiserver.ApiException;
+import io.pontoon.sandbox.apiserver.resources.ResourceType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The in-memory equivalent of etcd plus kube-apiserver's watch cache: objects by resource type,
+ * one global, strictly increasing revision that becomes each object's {@code resourceVersion},
+ * compare-and-swap writes, and a bounded per-type history that watches replay from.
+ *
+ * <p>Stored trees are shared and must never be modified: callers copy before changing.
+ */
+public final class ObjectStore {
+  /** A change as the history keeps it. */
+  public record Change(long revision, WatchEvent.Type type, ObjectNode previous, ObjectNode current) {}
+
+  /** A page of a list. {@code continueAfter} is the last key returned when more items remain. */
+  public record Page(List<ObjectNode> items, long revision, String continueAfter, long remaining) {}
+
+  private final Object lock = new Object();
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final int historyPerType;
+  private final int maxQueuedPerWatch;
+  private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private long revision;
+
+  private static final class Bucket {
+    final NavigableMap<String, ObjectNode> objects = new TreeMap<>();
+    final ArrayDeque<Change> history = new ArrayDeque<>();
+    final List<Watch> watches = new CopyOnWriteArrayList<>();
+    /** Every change of this type with a revision above this one is still in {@link #history}. */
+    long horizon;
+  }
+
+  public ObjectStore(int historyPerType, int maxQueuedPerWatch) {
+    this.historyPerType = historyPerType;
+    this.maxQueuedPerWatch = maxQueuedPerWatch;
+  }
+
+  /** Listeners run synchronously, in revision order, after each change; they must be quick. */
+  public void addListener(Consumer<Change> listener) {
+    listeners.add(listener);
+  }
+
+  public long revision() {
+    synchronized (lock) {
+      return revision;
+    }
+  }
+
+  private Bucket bucket(String key) {
+    return buckets.computeIfAbsent(key, k -> {
+      Bucket b = new Bucket();
+      b.horizon = revision;
+      return b;
+    });
+  }
+
+  static String objectKey(String namespace, String name) {
+    return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
+    synchronized (lock) {
+      return Optional.ofNullable(bucket(type.key()).objects.get(objectKey(type.namespaced() ? namespace : null, name)));
+    }
+  }
+
+  public static long resourceVersionOf(ObjectNode obj) {
+    String rv = obj.path("metadata").path("resourceVersion").asText("");
+    try {
+      return rv.isEmpty() ? 0 : Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Stores a new object; its {@code resourceVersion} is set here. */
+  public ObjectNode create(ResourceType type, ObjectNode obj) {
+    String ns = namespaceOf(obj);
+    String name = nameOf(obj);
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      String key = objectKey(type.namespaced() ? ns : null, name);
+      if (b.objects.containsKey(key)) throw ApiException.alreadyExists(type.group(), type.plural(), name);
+      long rv = ++revision;
+      ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
+      b.objects.put(key, obj);
+      publish(b, new Change(rv, WatchEvent.Type.ADDED, null, obj));
+      return obj;
+    }
+  }
+
+  /**
+   * Replaces an object when its stored {@code resourceVersion} equals {@code expectedRevision};
+   * otherwise 409 Conflict, as etcd's compare-and-swap under kube-apiserver's GuaranteedUpdate.
+   */
+  public ObjectNode update(ResourceType type, ObjectNode obj, long expectedRevision) {
+    String name = nameOf(obj);
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      String key = objectKey(type.namespaced() ? namespaceOf(obj) : null, name);
+      ObjectNode old = b.objects.get(key);
+      if (old == null) throw ApiException.notFound(type.group(), type.plural(), name);
+      if (resourceVersionOf(old) != expectedRevision) {
+        throw ApiException.conflict(type.group(), type.plural(), name,
+            "the object has been modified; please apply your changes to the latest version and try again");
+      }
+      long rv = ++revision;
+      ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
+      b.objects.put(key, obj);
+      publish(b, new Change(rv, WatchEvent.Type.MODIFIED, old, obj));
+      return obj;
+    }
+  }
+
+  /** Removes an object at {@code expectedRevision}; the DELETED event carries a new revision. */
+  public ObjectNode remove(ResourceType type, String namespace, String name, long expectedRevision) {
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      String key = objectKey(type.namespaced() ? namespace : null, name);
+      ObjectNode old = b.objects.get(key);
+      if (old == null) throw ApiException.notFound(type.group(), type.plural(), name);
+      if (resourceVersionOf(old) != expectedRevision) {
+        throw ApiException.conflict(type.group(), type.plural(), name,
+            "the object has been modified; please apply your changes to the latest version and try again");
+      }
+      long rv = ++revision;
+      b.objects.remove(key);
+      ObjectNode gone = old.deepCopy();
+      ((ObjectNode) gone.get("metadata")).put("resourceVersion", Long.toString(rv));
+      publish(b, new Change(rv, WatchEvent.Type.DELETED, old, gone));
+      return gone;
+    }
+  }
+
+  /** Drops every object of a type (a deleted CRD); watchers see each go. */
+  public void removeAll(ResourceType type) {
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      for (ObjectNode old : new ArrayList<>(b.objects.values())) {
+        remove(type, namespaceOf(old), nameOf(old), resourceVersionOf(old));
+      }
+      b.watches.forEach(Watch::close);
+    }
+  }
+
+  public Page list(ResourceType type, String namespace, Predicate<ObjectNode> filter, String continueAfter,
+      long limit) {
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      NavigableMap<String, ObjectNode> view = b.objects;
+      if (namespace != null && type.namespaced()) {
+        view = view.subMap(namespace + "/", true, namespace + "/\uffff", false);
+      }
+      if (continueAfter != null) view = view.tailMap(continueAfter, false);
+      List<ObjectNode> items = new ArrayList<>();
+      String last = null;
+      long remaining = 0;
+      for (Map.Entry<String, ObjectNode> e : view.entrySet()) {
+        if (!filter.test(e.getValue())) continue;
+        if (limit > 0 && items.size() >= limit) {
+          remaining++;
+          continue;
+        }
+        items.add(e.getValue());
+        last = e.getKey();
+      }
+      return new Page(items, revision, remaining > 0 ? last : null, remaining);
+    }
+  }
+
+  /**
+   * Starts a watch. With {@code fromRevision < 0} the watcher first gets the current objects as
+   * ADDED (the "no resourceVersion / 0" semantics); otherwise every change after that revision.
+   * A revision older than the kept history is a 410 Expired; the caller streams it as an ERROR
+   * event, as the watch cache answers.
+   */
+  public Watch watch(ResourceType type, String namespace, Predicate<ObjectNode> filter, long fromRevision,
+      boolean initialEventsEndBookmark) {
+    synchronized (lock) {
+      Bucket b = bucket(type.key());
+      Watch w = new Watch(type.namespaced() ? namespace : null, filter, maxQueuedPerWatch);
+      if (fromRevision < 0) {
+        NavigableMap<String, ObjectNode> view = b.objects;
+        if (w.namespace() != null) view = view.subMap(w.namespace() + "/", true, w.namespace() + "/\uffff", false);
+        for (ObjectNode o : view.values()) {
+          if (w.passes(o)) w.offer(new WatchEvent(WatchEvent.Type.ADDED, o));
+        }
+        if (initialEventsEndBookmark) w.offer(new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(type, true)));
+      } else if (fromRevision < b.horizon) {
+        throw new ApiException(410, "Expired", "too old resource version: " + fromRevision + " (" + b.horizon + ")");
+      } else {
+        for (Change c : b.history) {
+          if (c.revision() > fromRevision) deliver(w, c);
+        }
+      }
+      b.watches.add(w);
+      w.onClose(() -> b.watches.remove(w));
+      return w;
+    }
+  }
+
+  /** Queues a BOOKMARK at the current revision, behind every event already queued. */
+  public void bookmark(ResourceType type, Watch w) {
+    synchronized (lock) {
+      if (!w.isClosed()) w.offer(new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(type, false)));
+    }
+  }
+
+  private ObjectNode bookmarkObject(ResourceType type, boolean initialEventsEnd) {
+    ObjectNode o = io.pontoon.sandbox.apiserver.Json.object();
+    o.put("kind", type.kind());
+    o.put("apiVersion", type.preferredApiVersion());
+    ObjectNode meta = o.putObject("metadata");
+    meta.put("resourceVersion", Long.toString(revision));
+    if (initialEventsEnd) meta.putObject("annotations").put("k8s.io/initial-events-end", "true");
+    return o;
+  }
+
+  private void publish(Bucket b, Change c) {
+    b.history.addLast(c);
+    while (b.history.size() > historyPerType) {
+      b.horizon = b.history.removeFirst().revision();
+    }
+    for (Watch w : b.watches) deliver(w, c);
+    for (Consumer<Change> l : listeners) l.accept(c);
+  }
+
+  /** Selector semantics of kube's cacher: an object that stops matching arrives as DELETED. */
+  private static void deliver(Watch w, Change c) {
+    boolean now = c.type() != WatchEvent.Type.DELETED && w.passes(c.current());
+    boolean before = c.previous() != null && w.passes(c.previous());
+    if (c.type() == WatchEvent.Type.DELETED) {
+      if (before) w.offer(new WatchEvent(WatchEvent.Type.DELETED, c.current()));
+    } else if (now && before) {
+      w.offer(new WatchEvent(WatchEvent.Type.MODIFIED, c.current()));
+    } else if (now) {
+      w.offer(new WatchEvent(WatchEvent.Type.ADDED, c.current()));
+    } else if (before) {
+      ObjectNode last = c.previous().deepCopy();
+      ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(c.revision()));
+      w.offer(new WatchEvent(WatchEvent.Type.DELETED, last));
+    }
+  }
+
+  /** Every stored object of a type, for controllers inside the server. */
+  public List<ObjectNode> all(ResourceType type) {
+    synchronized (lock) {
+      return new ArrayList<>(bucket(type.key()).objects.values());
+    }
+  }
+
+  public static String namespaceOf(ObjectNode obj) {
+    return obj.path("metadata").path("namespace").asText("");
+  }
+
+  public static String nameOf(ObjectNode obj) {
+    return obj.path("metadata").path("name").asText("");
+  }
+
+  /** For tests and diagnostics: how many watches are open on a type. */
+  public int watchCount(ResourceType type) {
+    return bucket(type.key()).watches.size();
+  }
+
+  Iterator<Change> historyOf(ResourceType type) {
+    return bucket(type.key()).history.iterator();
+  }
+}
