@@ -109,7 +109,8 @@ public final class PontoonNames {
       "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
   /** IPv4 CIDR, the address family the gateway's NAT supports. */
   public static final String IPV4_CIDR_PATTERN =
-      "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+      "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}"
+          + "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
           + "/(3[0-2]|[12]?[0-9])$";
   /** {@code sha256:} and 64 lowercase hex digits: the peering certificate's fingerprint. */
   public static final String FINGERPRINT_PATTERN = "^sha256:[0-9a-f]{64}$";

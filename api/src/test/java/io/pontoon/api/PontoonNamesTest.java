@@ -89,7 +89,8 @@ class PontoonNamesTest {
   void selectedNameStrategyNeedsAValidName() {
     assertThatThrownBy(
             () ->
-                PontoonNames.twinNamespace(NamespaceMappingStrategy.SelectedName, "shop", "h", null))
+                PontoonNames.twinNamespace(
+                    NamespaceMappingStrategy.SelectedName, "shop", "h", null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("selected namespace name");
     assertThatThrownBy(
@@ -177,7 +178,9 @@ class PontoonNamesTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"10.244.0.0", "10.244.0.0/33", "256.0.0.0/8", "10.0.0/8", "01.0.0.0/8", "fd00::/8"})
+      strings = {
+        "10.244.0.0", "10.244.0.0/33", "256.0.0.0/8", "10.0.0/8", "01.0.0.0/8", "fd00::/8"
+      })
   void cidrPatternRejectsOtherText(String cidr) {
     assertThat(Pattern.matches(PontoonNames.IPV4_CIDR_PATTERN, cidr)).isFalse();
   }

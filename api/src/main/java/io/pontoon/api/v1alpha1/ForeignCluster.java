@@ -27,7 +27,8 @@ import io.pontoon.api.PontoonNames;
 @AdditionalPrinterColumn(name = "Incoming", jsonPath = ".spec.incomingEnabled", type = Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ForeignCluster extends CustomResource<ForeignClusterSpec, ForeignClusterStatus> {
+public class ForeignCluster
+    extends CustomResource<ForeignClusterSpec, ForeignClusterStatus> {
 
   @Override
   protected ForeignClusterSpec initSpec() {

@@ -43,11 +43,13 @@ public class ForeignClusterSpec {
   @Default("Manual")
   private DiscoveryType discoveryType = DiscoveryType.Manual;
 
-  @JsonPropertyDescription("Whether this cluster offloads to the foreign cluster (is its consumer).")
+  @JsonPropertyDescription(
+      "Whether this cluster offloads to the foreign cluster (is its consumer).")
   @Default("false")
   private boolean outgoingEnabled;
 
-  @JsonPropertyDescription("Whether the foreign cluster offloads to this cluster (is its provider).")
+  @JsonPropertyDescription(
+      "Whether the foreign cluster offloads to this cluster (is its provider).")
   @Default("false")
   private boolean incomingEnabled;
 
@@ -126,7 +128,9 @@ public class ForeignClusterSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(clusterID, clusterName, peeringURL, fingerprint, discoveryType, outgoingEnabled, incomingEnabled);
+    return Objects.hash(
+        clusterID, clusterName, peeringURL, fingerprint, discoveryType, outgoingEnabled,
+        incomingEnabled);
   }
 
   @Override

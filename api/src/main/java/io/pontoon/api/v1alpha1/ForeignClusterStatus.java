@@ -142,7 +142,9 @@ public class ForeignClusterStatus implements ConditionedStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, conditions, lastSeen, expiresAt, discoverySource, grantedResources, apiServerURL, tenantNamespace, virtualNodeName);
+    return Objects.hash(
+        phase, conditions, lastSeen, expiresAt, discoverySource, grantedResources, apiServerURL,
+        tenantNamespace, virtualNodeName);
   }
 
   @Override

@@ -15,7 +15,8 @@ import io.pontoon.api.PontoonNames;
 
 /**
  * Offloads the namespace it lives in: which providers get a twin namespace, how it is named,
- * and where the pods may run. One per namespace, named {@value PontoonNames#NAMESPACE_OFFLOADING_NAME}.
+ * and where the pods may run. One per namespace, named
+ * {@value PontoonNames#NAMESPACE_OFFLOADING_NAME}.
  */
 @Group(PontoonNames.GROUP)
 @Version(PontoonNames.VERSION)
@@ -23,16 +24,28 @@ import io.pontoon.api.PontoonNames;
 @Plural("namespaceoffloadings")
 @Singular("namespaceoffloading")
 @ShortNames("nsof")
-@AdditionalPrinterColumn(name = "Mapping", jsonPath = ".spec.namespaceMappingStrategy", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Pods", jsonPath = ".spec.podOffloadingStrategy", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Remote namespace", jsonPath = ".status.remoteNamespaceName", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Mapping",
+    jsonPath = ".spec.namespaceMappingStrategy",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Pods",
+    jsonPath = ".spec.podOffloadingStrategy",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Remote namespace",
+    jsonPath = ".status.remoteNamespaceName",
+    type = Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 // One per namespace, with a fixed name, so controllers and the webhook find it without listing.
 @ValidationRule(
     value = "self.metadata.name == '" + PontoonNames.NAMESPACE_OFFLOADING_NAME + "'",
-    message = "a NamespaceOffloading must be named '" + PontoonNames.NAMESPACE_OFFLOADING_NAME + "'")
-public class NamespaceOffloading extends CustomResource<NamespaceOffloadingSpec, NamespaceOffloadingStatus> implements Namespaced {
+    message =
+        "a NamespaceOffloading must be named '" + PontoonNames.NAMESPACE_OFFLOADING_NAME + "'")
+public class NamespaceOffloading
+    extends CustomResource<NamespaceOffloadingSpec, NamespaceOffloadingStatus>
+    implements Namespaced {
 
   @Override
   protected NamespaceOffloadingSpec initSpec() {

@@ -86,7 +86,8 @@ public class NamespaceOffloadingSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(namespaceMappingStrategy, selectedNamespaceName, podOffloadingStrategy, clusterSelector);
+    return Objects.hash(
+        namespaceMappingStrategy, selectedNamespaceName, podOffloadingStrategy, clusterSelector);
   }
 
   @Override

@@ -24,10 +24,18 @@ import io.pontoon.api.PontoonNames;
 @ShortNames("netcfg")
 @AdditionalPrinterColumn(name = "Remote", jsonPath = ".spec.remoteClusterID", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Local pods", jsonPath = ".spec.local.podCIDR", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Local as seen", jsonPath = ".spec.local.remappedPodCIDR", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Remote as seen", jsonPath = ".spec.remote.remappedPodCIDR", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Local as seen",
+    jsonPath = ".spec.local.remappedPodCIDR",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Remote as seen",
+    jsonPath = ".spec.remote.remappedPodCIDR",
+    type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class NetworkConfig extends CustomResource<NetworkConfigSpec, NetworkConfigStatus> implements Namespaced {
+public class NetworkConfig
+    extends CustomResource<NetworkConfigSpec, NetworkConfigStatus>
+    implements Namespaced {
 
   @Override
   protected NetworkConfigSpec initSpec() {

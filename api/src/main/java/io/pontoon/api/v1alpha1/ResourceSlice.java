@@ -22,12 +22,18 @@ import io.pontoon.api.PontoonNames;
 @Plural("resourceslices")
 @Singular("resourceslice")
 @ShortNames("rslice")
-@AdditionalPrinterColumn(name = "Consumer", jsonPath = ".spec.consumerClusterID", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(
+    name = "Consumer",
+    jsonPath = ".spec.consumerClusterID",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "CPU", jsonPath = ".status.resources.cpu", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Memory", jsonPath = ".status.resources.memory", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pods", jsonPath = ".status.resources.pods", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ResourceSlice extends CustomResource<ResourceSliceSpec, ResourceSliceStatus> implements Namespaced {
+public class ResourceSlice
+    extends CustomResource<ResourceSliceSpec, ResourceSliceStatus>
+    implements Namespaced {
 
   @Override
   protected ResourceSliceSpec initSpec() {

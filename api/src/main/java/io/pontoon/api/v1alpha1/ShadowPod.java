@@ -24,10 +24,20 @@ import io.pontoon.api.PontoonNames;
 @ShortNames("shpod")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.pod.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "IP", jsonPath = ".status.pod.podIP", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Home", jsonPath = ".spec.homePodNamespace", type = Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Origin", jsonPath = ".spec.originClusterID", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(
+    name = "Home",
+    jsonPath = ".spec.homePodNamespace",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Origin",
+    jsonPath = ".spec.originClusterID",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ShadowPod extends CustomResource<ShadowPodSpec, ShadowPodStatus> implements Namespaced {
+public class ShadowPod
+    extends CustomResource<ShadowPodSpec, ShadowPodStatus>
+    implements Namespaced {
 
   @Override
   protected ShadowPodSpec initSpec() {

@@ -124,7 +124,8 @@ public class ShadowPodSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(pod, labels, annotations, originClusterID, homePodUID, homePodName, homePodNamespace);
+    return Objects.hash(
+        pod, labels, annotations, originClusterID, homePodUID, homePodName, homePodNamespace);
   }
 
   @Override

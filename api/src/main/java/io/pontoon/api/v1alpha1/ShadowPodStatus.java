@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ShadowPodStatus implements ConditionedStatus {
 
-  @JsonPropertyDescription("Status of the provider's Pod, copied as is; the consumer translates its IPs.")
+  @JsonPropertyDescription(
+      "Status of the provider's Pod, copied as is; the consumer translates its IPs.")
   private PodStatus pod;
 
   @JsonPropertyDescription("Conditions in the metav1.Condition shape, one per type.")

@@ -14,7 +14,8 @@ import io.pontoon.api.PontoonNames;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TenantNamespaces {
 
-  @JsonPropertyDescription("Tenant namespace in this cluster: credentials and objects of the foreign cluster.")
+  @JsonPropertyDescription(
+      "Tenant namespace in this cluster: credentials and objects of the foreign cluster.")
   @Pattern(PontoonNames.DNS1123_LABEL_PATTERN)
   @Size(max = PontoonNames.DNS1123_LABEL_MAX_LENGTH)
   private String local;

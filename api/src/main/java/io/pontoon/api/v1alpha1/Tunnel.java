@@ -25,10 +25,20 @@ import io.pontoon.api.PontoonNames;
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".spec.endpoint.host", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Port", jsonPath = ".spec.endpoint.port", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "Interface", jsonPath = ".status.interfaceName", type = Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Handshake", jsonPath = ".status.latestHandshake", type = Type.DATE, priority = 1)
+@AdditionalPrinterColumn(
+    name = "Interface",
+    jsonPath = ".status.interfaceName",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Handshake",
+    jsonPath = ".status.latestHandshake",
+    type = Type.DATE,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class Tunnel extends CustomResource<TunnelSpec, TunnelStatus> implements Namespaced {
+public class Tunnel
+    extends CustomResource<TunnelSpec, TunnelStatus>
+    implements Namespaced {
 
   @Override
   protected TunnelSpec initSpec() {

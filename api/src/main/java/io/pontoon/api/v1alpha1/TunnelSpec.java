@@ -34,7 +34,8 @@ public class TunnelSpec {
   @Pattern(PontoonNames.WIREGUARD_KEY_PATTERN)
   private String remotePublicKey;
 
-  @JsonPropertyDescription("The peer's endpoint; absent on the side that waits for the peer to connect.")
+  @JsonPropertyDescription(
+      "The peer's endpoint; absent on the side that waits for the peer to connect.")
   private TunnelEndpoint endpoint;
 
   @JsonPropertyDescription("Local UDP port WireGuard listens on.")
@@ -130,7 +131,9 @@ public class TunnelSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(remoteClusterID, localKeySecretName, remotePublicKey, endpoint, listenPort, mtu, persistentKeepaliveSeconds);
+    return Objects.hash(
+        remoteClusterID, localKeySecretName, remotePublicKey, endpoint, listenPort, mtu,
+        persistentKeepaliveSeconds);
   }
 
   @Override

@@ -124,7 +124,15 @@ public class TunnelStatus implements ConditionedStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(state, latestHandshake, rxBytes, txBytes, rttMicros, missedProbes, interfaceName, conditions);
+    return Objects.hash(
+        state,
+        latestHandshake,
+        rxBytes,
+        txBytes,
+        rttMicros,
+        missedProbes,
+        interfaceName,
+        conditions);
   }
 
   @Override

@@ -42,7 +42,9 @@ class GeneratedCrdTest {
     assertThat(version(plural).path("storage").asBoolean()).isTrue();
     assertThat(version(plural).path("subresources").has("status")).isTrue();
     List<String> columns = new ArrayList<>();
-    version(plural).path("additionalPrinterColumns").forEach(c -> columns.add(c.path("name").asText()));
+    version(plural)
+        .path("additionalPrinterColumns")
+        .forEach(c -> columns.add(c.path("name").asText()));
     assertThat(columns).contains("Age");
 
     JsonNode condition =
@@ -74,7 +76,9 @@ class GeneratedCrdTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"resourceslices", "namespaceoffloadings", "shadowpods", "networkconfigs", "tunnels"})
+      strings = {
+        "resourceslices", "namespaceoffloadings", "shadowpods", "networkconfigs", "tunnels"
+      })
   void theOtherKindsAreNamespaced(String plural) {
     assertThat(CrdFiles.generated(plural).at("/spec/scope").asText()).isEqualTo("Namespaced");
   }

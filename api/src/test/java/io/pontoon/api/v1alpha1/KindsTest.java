@@ -32,11 +32,13 @@ class KindsTest {
     assertThat(HasMetadata.getKind(Tunnel.class)).isEqualTo("Tunnel");
     assertThat(CustomResource.getCRDName(ForeignCluster.class))
         .isEqualTo("foreignclusters.pontoon.io");
-    assertThat(CustomResource.getCRDName(ResourceSlice.class)).isEqualTo("resourceslices.pontoon.io");
+    assertThat(CustomResource.getCRDName(ResourceSlice.class))
+        .isEqualTo("resourceslices.pontoon.io");
     assertThat(CustomResource.getCRDName(NamespaceOffloading.class))
         .isEqualTo("namespaceoffloadings.pontoon.io");
     assertThat(CustomResource.getCRDName(ShadowPod.class)).isEqualTo("shadowpods.pontoon.io");
-    assertThat(CustomResource.getCRDName(NetworkConfig.class)).isEqualTo("networkconfigs.pontoon.io");
+    assertThat(CustomResource.getCRDName(NetworkConfig.class))
+        .isEqualTo("networkconfigs.pontoon.io");
     assertThat(CustomResource.getCRDName(Tunnel.class)).isEqualTo("tunnels.pontoon.io");
   }
 
@@ -87,7 +89,11 @@ class KindsTest {
     Conditions.set(
         status.getConditions(),
         Conditions.of(
-            PontoonNames.ConditionTypes.AUTHENTICATED, true, PontoonNames.Reasons.SUCCEEDED, "", 1L));
+            PontoonNames.ConditionTypes.AUTHENTICATED,
+            true,
+            PontoonNames.Reasons.SUCCEEDED,
+            "",
+            1L));
     fc.setStatus(status);
 
     String json = Serialization.asJson(fc);
@@ -170,7 +176,8 @@ class KindsTest {
     remote.setRemappedPodCIDR("10.71.0.0/24");
     nc.getSpec().setLocal(local);
     nc.getSpec().setRemote(remote);
-    assertThat(Serialization.unmarshal(Serialization.asJson(nc), NetworkConfig.class)).isEqualTo(nc);
+    assertThat(Serialization.unmarshal(Serialization.asJson(nc), NetworkConfig.class))
+        .isEqualTo(nc);
 
     Tunnel tunnel = new Tunnel();
     tunnel.setMetadata(new ObjectMetaBuilder().withName("cluster-2").withNamespace("t").build());
