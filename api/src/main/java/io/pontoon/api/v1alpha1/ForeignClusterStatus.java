@@ -57,7 +57,12 @@ public class ForeignClusterStatus implements ConditionedStatus {
     this.phase = phase;
   }
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 

@@ -52,7 +52,12 @@ public class NamespaceOffloadingStatus implements ConditionedStatus {
     this.clusters = clusters;
   }
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 

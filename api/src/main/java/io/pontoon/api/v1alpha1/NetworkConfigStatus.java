@@ -19,7 +19,12 @@ public class NetworkConfigStatus implements ConditionedStatus {
   @SchemaFrom(type = ConditionSchema[].class)
   private List<Condition> conditions = new ArrayList<>();
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 

@@ -34,7 +34,12 @@ public class ResourceSliceStatus implements ConditionedStatus {
     this.resources = resources;
   }
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 

@@ -32,7 +32,12 @@ public class ShadowPodStatus implements ConditionedStatus {
     this.pod = pod;
   }
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 

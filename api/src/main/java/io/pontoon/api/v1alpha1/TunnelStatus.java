@@ -96,7 +96,12 @@ public class TunnelStatus implements ConditionedStatus {
     this.interfaceName = interfaceName;
   }
 
+  @Override
   public List<Condition> getConditions() {
+    // Never null, so Conditions.set works on objects read with "conditions: null".
+    if (conditions == null) {
+      conditions = new ArrayList<>();
+    }
     return conditions;
   }
 
