@@ -1,5 +1,6 @@
 package io.pontoon.cli;
 
+import io.pontoon.cli.sandbox.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +9,16 @@ import picocli.CommandLine.Command;
     name = "pontoon",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Join Kubernetes clusters: a peered cluster appears as a virtual node.",
-    subcommands = {CommandLine.HelpCommand.class})
+    description = {
+        "Join Kubernetes clusters: a peered cluster appears as a virtual node,",
+        "and pods scheduled there run in the peer's twin namespaces."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pontoon sandbox apiserver --name demo --kubeconfig-out /tmp/demo.kubeconfig",
+        "  source <(pontoon completion bash)",
+        "",
+        "Exit codes: 0 success, 1 failure, 2 usage error."},
+    subcommands = {SandboxCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -18,7 +27,11 @@ public final class PontoonCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static CommandLine commandLine() {
-    return new CommandLine(new PontoonCommand());
+  /** The configured command line: expected errors print one line, never a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new PontoonCommand());
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
   }
 }

@@ -36,6 +36,10 @@ final class Admission {
     this.validation = new Validation();
   }
 
+  boolean isCustom(ResourceType type) {
+    return customResources.isCustom(type);
+  }
+
   void setDefaultTolerationSeconds(long seconds) {
     this.defaultTolerationSeconds = seconds;
   }

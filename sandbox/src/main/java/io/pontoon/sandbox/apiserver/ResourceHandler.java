@@ -222,10 +222,8 @@ final class ResourceHandler {
 
   private ObjectNode patch(ApiRequest req, ResourceType type) {
     RequestInfo info = req.info();
-    PatchType patchType = PatchType.fromContentType(req.contentType());
-    if (patchType == PatchType.APPLY) {
-      throw ApiException.unsupportedMediaType(PatchType.serverSideApplyUnsupportedMessage());
-    }
+    PatchType patchType = PatchType.fromContentType(req.contentType(), admission.isCustom(type));
+    if (patchType == PatchType.APPLY_PATCH) throw PatchType.applyNotSupported();
     for (int attempt = 0; ; attempt++) {
       ObjectNode old = info.subresource().equals("scale") || info.subresource().equals("status")
           || info.subresource().isEmpty() ? get(type, info.namespace(), info.name()) : null;

@@ -134,7 +134,7 @@ final class TableConvertor {
       case "events" -> {
         cols.remove(0);
         cols.add(new Column("Last Seen", "string", "", "Time since the event was last seen.",
-            o -> since(o.path("lastTimestamp").asText(o.path("eventTime").asText(""))));
+            o -> since(o.path("lastTimestamp").asText(o.path("eventTime").asText("")))));
         cols.add(new Column("Type", "string", "", "Type of the event.", o -> o.path("type").asText()));
         cols.add(new Column("Reason", "string", "", "Reason of the event.", o -> o.path("reason").asText()));
         cols.add(new Column("Object", "string", "", "The object the event is about.",

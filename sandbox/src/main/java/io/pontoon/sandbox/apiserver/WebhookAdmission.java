@@ -226,7 +226,7 @@ final class WebhookAdmission {
           KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
           ks.load(null, null);
           int i = 0;
-          for (X509Certificate c : Pem.decodeCertificates(Base64.getDecoder().decode(b))) {
+          for (X509Certificate c : Pem.decodeCertificates(utf8(Base64.getDecoder().decode(b)))) {
             ks.setCertificateEntry("ca-" + i++, c);
           }
           TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Label key and value rules of Kubernetes (qualified names, label values), with the messages that
  * kube-apiserver prints for them. Lengths are counted in UTF-8 bytes, as Go does.
  */
-final class LabelRules {
+public final class LabelRules {
   private static final String NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
   private static final Pattern NAME = Pattern.compile(NAME_FMT);
   private static final String NAME_MSG =
@@ -29,7 +29,7 @@ final class LabelRules {
   private LabelRules() {}
 
   /** Problems with a label key (a qualified name with an optional DNS subdomain prefix); empty when valid. */
-  static List<String> keyErrors(String key) {
+  public static List<String> keyErrors(String key) {
     List<String> errs = new ArrayList<>();
     String[] parts = key.split("/", -1);
     String name;
@@ -62,7 +62,7 @@ final class LabelRules {
   }
 
   /** Problems with a label value; empty when valid (the empty string is a valid value). */
-  static List<String> valueErrors(String value) {
+  public static List<String> valueErrors(String value) {
     List<String> errs = new ArrayList<>();
     if (bytes(value) > MAX_NAME) {
       errs.add(maxLenError(MAX_NAME));
