@@ -146,6 +146,16 @@ class PatchesTest {
   }
 
   @Test
+  void volumesAddedToAPodWithoutAnyKeepNoDirectives() {
+    ObjectNode pod = obj("{'kind':'Pod','metadata':{'name':'p'},'spec':{'containers':[{'name':'c'}]}}");
+    ObjectNode result = strategic(pod, """
+        {'spec':{'$setElementOrder/volumes':[{'name':'data'}],
+                 'volumes':[{'$retainKeys':['emptyDir','name'],'emptyDir':{},'name':'data'}]}}
+        """, "", "Pod");
+    assertThat(result.at("/spec/volumes")).isEqualTo(obj("{'v':[{'name':'data','emptyDir':{}}]}").get("v"));
+  }
+
+  @Test
   void containerPortsMergeByContainerPortAndMountsByMountPath() {
     ObjectNode pod = obj("""
         {'kind':'Pod','metadata':{'name':'p'},
