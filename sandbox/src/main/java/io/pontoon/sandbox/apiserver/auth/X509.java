@@ -36,9 +36,15 @@ public final class X509 {
     return values(subject(certificate), BCStyle.O);
   }
 
-  /** The user a client certificate authenticates: CN as name, O as groups, plus system:authenticated. */
-  public static UserInfo user(X509Certificate certificate) {
-    return UserInfo.authenticated(commonName(certificate), "", organizations(certificate));
+  /**
+   * The user a verified client certificate authenticates: CN as name, O as groups, plus
+   * system:authenticated. Empty without a CN, which kube's x509 authenticator does not accept.
+   * Checking the chain and the client auth usage is the TLS layer's job.
+   */
+  public static Optional<UserInfo> user(X509Certificate certificate) {
+    String cn = commonName(certificate);
+    if (cn.isEmpty()) return Optional.empty();
+    return Optional.of(UserInfo.authenticated(cn, "", organizations(certificate)));
   }
 
   /** {@code sha256:<hex>} of the DER certificate, the form Pontoon pins peers with. */

@@ -1,7 +1,7 @@
 package io.pontoon.sandbox.apiserver.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /** Comparisons of JSON values that do not depend on how Jackson happened to store a number. */
@@ -22,8 +22,7 @@ final class JsonValues {
     }
     if (a.isObject() && b.isObject()) {
       if (a.size() != b.size()) return false;
-      for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
         JsonNode other = b.get(e.getKey());
         if (other == null || !equal(e.getValue(), other)) return false;
       }
@@ -51,7 +50,7 @@ final class JsonValues {
     if (node.isBoolean()) return "bool";
     if (node.isIntegralNumber()) return "int64";
     if (node.isNumber()) return "float64";
-    return node.getNodeType().name().toLowerCase();
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   /** Go's type name for a decoded JSON value, as mergepatch.ErrBadArgType prints it. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +33,7 @@ public final class MergePatch {
   }
 
   private static void mergeInto(ObjectNode target, ObjectNode patch) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       JsonNode value = e.getValue();
       if (value.isNull()) {
         target.remove(e.getKey());
@@ -56,8 +54,7 @@ public final class MergePatch {
   static JsonNode withoutNulls(JsonNode node) {
     if (node.isObject()) {
       List<String> nulls = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         if (e.getValue().isNull()) {
           nulls.add(e.getKey());
         } else {

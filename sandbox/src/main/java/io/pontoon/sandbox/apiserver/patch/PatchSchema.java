@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.apiserver.patch;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public record PatchSchema(String name, Map<String, FieldMeta> fields) {
 
   /** This schema with one more field; the tables build shared structs from smaller ones this way. */
   PatchSchema with(String jsonName, FieldMeta meta) {
-    java.util.HashMap<String, FieldMeta> copy = new java.util.HashMap<>(fields);
+    HashMap<String, FieldMeta> copy = new HashMap<>(fields);
     copy.put(jsonName, meta);
     return new PatchSchema(name, copy);
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pontoon.sandbox.apiserver.ApiException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +59,7 @@ public final class StrategicMergePatch {
     mergeOrderedLists(result, patch, schema);
 
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-    patch.fields().forEachRemaining(entries::add);
+    entries.addAll(patch.properties());
     for (Map.Entry<String, JsonNode> entry : entries) {
       String key = entry.getKey();
       JsonNode patchValue = entry.getValue();
@@ -122,8 +121,7 @@ public final class StrategicMergePatch {
     for (JsonNode k : retain) {
       if (k.isTextual()) keep.add(k.textValue());
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String key = e.getKey();
       if (e.getValue().isNull() || key.startsWith(DELETE_FROM_PRIMITIVE_LIST) || key.startsWith(SET_ELEMENT_ORDER)) {
         continue;
@@ -169,7 +167,9 @@ public final class StrategicMergePatch {
       if (originalValue != null && patchValue == null) {
         merged = originalList;
       } else if (originalValue == null && patchValue != null) {
-        merged = list(removeDirectives(patchValue));
+        JsonNode added = removeDirectives(patchValue);
+        stripDirectiveMembers(added);
+        merged = list(added);
       } else if (originalValue != null) {
         merged = list(mergeListField((ArrayNode) originalValue, (ArrayNode) patchValue, meta, false));
       } else {
@@ -475,12 +475,16 @@ public final class StrategicMergePatch {
     return out;
   }
 
-  /** Sets a value the original did not have: nulls dropped, directive-bearing maps left out. */
+  /**
+   * Sets a value the original did not have: nulls dropped and directive-bearing maps left out, as
+   * upstream does, then the remaining directive members dropped, as decoding does.
+   */
   private static void putWithoutDirectives(ObjectNode target, String key, JsonNode value) {
     JsonNode cleaned = removeDirectives(MergePatch.withoutNulls(value.deepCopy()));
     if (cleaned == null) {
       target.remove(key);
     } else {
+      stripDirectiveMembers(cleaned);
       target.set(key, cleaned);
     }
   }
@@ -492,8 +496,7 @@ public final class StrategicMergePatch {
         return null;
       }
       ObjectNode out = NODES.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : value.properties()) {
         JsonNode v = removeDirectives(e.getValue());
         if (v != null) out.set(e.getKey(), v);
       }

@@ -55,7 +55,8 @@ class ClusterCaTest {
     assertThat(cert.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
     assertThat(X509.commonName(cert)).isEqualTo("alice");
     assertThat(X509.organizations(cert)).containsExactly("system:masters", "devs");
-    assertThat(X509.user(cert).groups()).containsExactly("system:masters", "devs", "system:authenticated");
+    assertThat(X509.user(cert).orElseThrow().groups()).containsExactly("system:masters", "devs", "system:authenticated");
+    assertThat(X509.user(ca.issueClient("", List.of("devs"), Duration.ofHours(1)).certificate())).isEmpty();
     assertThat(client.toString()).doesNotContain("PRIVATE");
     assertThat(Pem.decodePrivateKey(client.keyPem()).getEncoded()).isEqualTo(client.key().getEncoded());
   }
