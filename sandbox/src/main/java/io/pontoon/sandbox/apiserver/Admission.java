@@ -3,6 +3,7 @@ package io.pontoon.sandbox.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pontoon.sandbox.apiserver.auth.EscalationCheck;
 import io.pontoon.sandbox.apiserver.resources.ResourceType;
 import io.pontoon.sandbox.apiserver.storage.ObjectStore;
 import java.util.ArrayList;
@@ -25,10 +26,12 @@ final class Admission {
   private final WebhookAdmission webhooks;
   private final CustomResources customResources;
   private final Validation validation;
+  private final EscalationCheck escalation;
   private volatile long defaultTolerationSeconds = 300;
 
   Admission(ObjectStore store, io.pontoon.sandbox.apiserver.resources.ResourceRegistry registry,
-      WebhookAdmission webhooks, CustomResources customResources) {
+      WebhookAdmission webhooks, CustomResources customResources, EscalationCheck escalation) {
+    this.escalation = escalation;
     this.store = store;
     this.registry = registry;
     this.webhooks = webhooks;
@@ -55,7 +58,19 @@ final class Admission {
     if (customResources.isCustom(type)) causes.addAll(customResources.validate(type, req, o));
     if (type.key().equals(CustomResources.CRD_KEY)) causes.addAll(customResources.validateDefinition(o));
     if (!causes.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), Meta.name(o), causes);
+    preventEscalation(req, type, o, old);
     return o;
+  }
+
+  /** RBAC objects may grant only what their author holds, unless it may escalate or bind. */
+  private void preventEscalation(ApiRequest req, ResourceType type, ObjectNode o, ObjectNode old) {
+    if (!type.group().equals("rbac.authorization.k8s.io")) return;
+    java.util.Optional<ApiException> refused = switch (type.kind()) {
+      case "Role", "ClusterRole" -> escalation.checkRoleWrite(req.user(), o, old);
+      case "RoleBinding", "ClusterRoleBinding" -> escalation.checkBindingWrite(req.user(), o, old);
+      default -> java.util.Optional.empty();
+    };
+    if (refused.isPresent()) throw refused.get();
   }
 
   private void checkNamespace(ResourceType type, String namespace, String name) {

@@ -1,6 +1,8 @@
 package io.pontoon.sandbox.apiserver;
 
 import io.pontoon.sandbox.apiserver.auth.Decision;
+import io.pontoon.sandbox.apiserver.codec.ProtobufBodies;
+import io.pontoon.sandbox.apiserver.auth.Forbidden;
 import io.pontoon.sandbox.apiserver.auth.RbacAuthorizer;
 import io.pontoon.sandbox.apiserver.auth.RequestAttributes;
 import io.pontoon.sandbox.apiserver.auth.UserInfo;
@@ -29,6 +31,7 @@ final class ApiHandler {
   private final Discovery discovery;
   private final ResourceHandler resources;
   private final Reviews reviews;
+  private final ProtobufBodies protobuf = new ProtobufBodies();
 
   ApiHandler(ResourceRegistry registry, ObjectStore store, Authenticator authenticator, RbacAuthorizer authorizer,
       Discovery discovery, ResourceHandler resources, Reviews reviews) {
@@ -52,12 +55,34 @@ final class ApiHandler {
             info.namespace(), info.name(), info.subresource(), info.rest());
       }
       authorize(user, info);
+      raw = decodeBody(raw);
       ApiRequest req = new ApiRequest(raw.method(), info, raw.query(), raw.contentType(), raw.accept(), raw.body(),
           user);
       return info.resourceRequest() ? resource(req) : nonResource(req);
     } catch (ApiException e) {
       return ApiResponse.Full.json(e.code(), Status.of(e));
     }
+  }
+
+  /**
+   * The sandbox answers in JSON and reads JSON; protobuf bodies (kubectl's typed clients send
+   * them) are converted to JSON first. Other media types are a 415.
+   */
+  private Raw decodeBody(Raw raw) {
+    if (raw.body() == null || raw.body().length == 0) return raw;
+    if (ProtobufBodies.isProtobuf(raw.contentType())) {
+      return new Raw(raw.method(), raw.path(), raw.query(), "application/json", raw.accept(), raw.authorization(),
+          raw.peerCertificates(), protobuf.toJson(raw.body()));
+    }
+    String ct = raw.contentType() == null ? "" : raw.contentType().toLowerCase(java.util.Locale.ROOT);
+    int semi = ct.indexOf(';');
+    String bare = (semi < 0 ? ct : ct.substring(0, semi)).trim();
+    if (bare.isEmpty() || bare.equals("application/json") || bare.endsWith("+json") || bare.equals("application/yaml")
+        || bare.equals("application/apply-patch+yaml")) {
+      return raw;
+    }
+    throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types "
+        + "include: application/json, application/yaml");
   }
 
   private void authorize(UserInfo user, RequestInfo info) {
@@ -69,7 +94,7 @@ final class ApiHandler {
     Decision d = authorizer.authorize(user, attrs);
     if (!d.allowed()) {
       if (user.name().equals(UserInfo.ANONYMOUS) && !info.resourceRequest() && isPublic(info.path())) return;
-      throw ApiException.forbidden(RbacAuthorizer.forbiddenMessage(user, attrs, d));
+      throw Forbidden.of(user, attrs, "");
     }
   }
 

@@ -32,8 +32,8 @@ final class Authenticator {
     }
     Optional<X509Certificate> cert = clientCertificate(peerCertificates);
     if (cert.isPresent()) {
-      X509Certificate c = cert.get();
-      UserInfo u = X509.user(c);
+      // a certificate without a common name authenticates nobody, as in kube's x509 authenticator
+      UserInfo u = X509.user(cert.get()).orElseThrow(Authenticator::unauthorized);
       return UserInfo.authenticated(u.name(), "", u.groups());
     }
     return UserInfo.anonymous();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pontoon.sandbox.apiserver.auth.Decision;
-import io.pontoon.sandbox.apiserver.auth.PolicyRule;
 import io.pontoon.sandbox.apiserver.auth.RbacAuthorizer;
 import io.pontoon.sandbox.apiserver.auth.RequestAttributes;
 import io.pontoon.sandbox.apiserver.auth.UserInfo;
@@ -91,19 +90,7 @@ final class Reviews {
   }
 
   private void rules(UserInfo user, String namespace, ObjectNode status) {
-    ArrayNode resourceRules = status.putArray("resourceRules");
-    ArrayNode nonResourceRules = status.putArray("nonResourceRules");
-    for (PolicyRule rule : authorizer.rulesFor(user, namespace)) {
-      ObjectNode json = rule.toJson();
-      if (json.has("nonResourceURLs")) {
-        ObjectNode n = nonResourceRules.addObject();
-        n.set("verbs", json.get("verbs"));
-        n.set("nonResourceURLs", json.get("nonResourceURLs"));
-      } else {
-        resourceRules.add(json);
-      }
-    }
-    status.put("incomplete", false);
+    status.setAll(authorizer.rulesFor(user, namespace).toSubjectRulesReviewStatus());
   }
 
   /** {@code serviceaccounts/<name>/token}: a TokenRequest answered with a bearer token. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.Config;
 import io.pontoon.sandbox.apiserver.auth.BootstrapPolicy;
 import io.pontoon.sandbox.apiserver.auth.ClusterCa;
+import io.pontoon.sandbox.apiserver.auth.EscalationCheck;
 import io.pontoon.sandbox.apiserver.auth.IssuedCertificate;
 import io.pontoon.sandbox.apiserver.auth.Kubeconfig;
 import io.pontoon.sandbox.apiserver.auth.RbacAuthorizer;
@@ -91,7 +92,8 @@ public final class SandboxApiServer implements AutoCloseable {
     this.store = new ObjectStore(options.historyPerType(), options.maxQueuedPerWatch());
     CustomResources customResources = new CustomResources(registry, store);
     WebhookAdmission webhooks = new WebhookAdmission(store, registry);
-    this.admission = new Admission(store, registry, webhooks, customResources);
+    RbacAuthorizer authorizer = new RbacAuthorizer(rbacObjects());
+    this.admission = new Admission(store, registry, webhooks, customResources, new EscalationCheck(authorizer));
     Deleter deleter = new Deleter(store);
     TableConvertor tables = new TableConvertor(customResources);
     ResourceHandler resources = new ResourceHandler(store, admission, deleter, tables);
@@ -100,7 +102,6 @@ public final class SandboxApiServer implements AutoCloseable {
         .map(sa -> Meta.uid(sa).equals(uid)).orElse(false));
     this.adminToken = tokens.issueStatic(UserInfo.authenticated(ADMIN_USER, "",
         List.of(UserInfo.SYSTEM_MASTERS)));
-    RbacAuthorizer authorizer = new RbacAuthorizer(rbacObjects());
     Authenticator authenticator = new Authenticator(ca.certificate(), tokens);
     this.adminCert = ca.issueClient(ADMIN_USER, List.of(UserInfo.SYSTEM_MASTERS), Duration.ofDays(365));
     IssuedCertificate kubeletClient = ca.issueClient("kube-apiserver-kubelet-client",
