@@ -132,7 +132,15 @@ public final class SandboxApiServer implements AutoCloseable {
         e -> new WatchEvent(e.type(), tables.event(registry.byKind(groupOf(e.object()), e.object().path("kind")
             .asText()).orElseThrow(), e.object())),
         stream -> store.bookmark(stream.type(), stream.watch()));
-    this.port = frontend.listen(options.host(), options.port());
+    try {
+      this.port = frontend.listen(options.host(), options.port());
+    } catch (RuntimeException e) {
+      // nothing may keep running when the server could not start
+      controllers.close();
+      frontend.close();
+      vertx.close();
+      throw e;
+    }
     serverAddress[0] = options.host() + ":" + port;
     discovery[0] = new Discovery(registry, serverAddress[0]);
     handler[0] = new ApiHandler(registry, store, authenticator, authorizer, discovery[0], resources,

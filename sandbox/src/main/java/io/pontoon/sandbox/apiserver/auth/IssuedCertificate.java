@@ -11,7 +11,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey key) {
 
   /** PKCS#8 PEM of the key; handle with care, never log it. */
   public String keyPem() {
-    return Pem.encodePrivateKey(key);
+    return Pem.encodePrivateKeyForClients(key);
   }
 
   @Override

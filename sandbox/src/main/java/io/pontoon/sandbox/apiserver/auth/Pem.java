@@ -68,6 +68,27 @@ public final class Pem {
     return encode(PRIVATE_KEY, key.getEncoded());
   }
 
+  /**
+   * The form kubeconfigs carry: {@code EC PRIVATE KEY} (SEC1) for EC keys, which every client
+   * recognises by its header (fabric8 reads a bare PKCS#8 block as RSA), PKCS#8 otherwise.
+   */
+  public static String encodePrivateKeyForClients(PrivateKey key) {
+    if (!key.getAlgorithm().equals("EC")) return encodePrivateKey(key);
+    try {
+      // SEC1 with the curve's parameters inside, as openssl writes it (PKCS#8 keeps them outside)
+      var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+      var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+      int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+      var publicKey = inner.getPublicKey();
+      byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, inner.getKey(),
+          publicKey == null ? null : new org.bouncycastle.asn1.DERBitString(publicKey.getBytes()),
+          info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
+      return encode("EC PRIVATE KEY", sec1);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot encode the EC key", e);
+    }
+  }
+
   public static String encodeCsr(PKCS10CertificationRequest csr) {
     try {
       return encode(CERTIFICATE_REQUEST, csr.getEncoded());

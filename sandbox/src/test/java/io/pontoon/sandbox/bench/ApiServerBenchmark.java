@@ -1,0 +1,176 @@
+package io.pontoon.sandbox.bench;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale benchmark of the sandbox API server (not a timed test: it prints a table). Creates
+ * 10,000 pods while three informers watch — all pods, a label-selected subset and a
+ * {@code spec.nodeName} field-selected subset — and reports create throughput, watch delivery
+ * latency (create sent → informer notified) and the server's heap.
+ *
+ * <p>Run: {@code ./mvnw -B -pl sandbox verify -Pbench} (optionally {@code -Dbench.pods=N}).
+ */
+@Tag("bench")
+class ApiServerBenchmark {
+  private static final int PODS = Integer.getInteger("bench.pods", 10_000);
+  private static final int CLIENT_THREADS = Integer.getInteger("bench.threads", 16);
+
+  @Test
+  void tenThousandPodsWithThreeInformers() throws Exception {
+    Path dir = Files.createTempDirectory("pontoon-bench");
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g", "-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
+        kubeconfig.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+        StandardCharsets.UTF_8)); PrintWriter in = new PrintWriter(new OutputStreamWriter(server.getOutputStream(),
+        StandardCharsets.UTF_8), true)) {
+      String ready = out.readLine();
+      if (ready == null || !ready.startsWith("READY")) throw new IllegalStateException("server did not start");
+      long heapBefore = heap(in, out);
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+      config.setMaxConcurrentRequests(CLIENT_THREADS * 2);
+      config.setMaxConcurrentRequestsPerHost(CLIENT_THREADS * 2);
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata().withName("bench").endMetadata().build()).create();
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Recorder> recorders = List.of(
+            new Recorder("all pods", PODS, sentAt),
+            new Recorder("label tier=gold (1/2)", PODS / 2, sentAt),
+            new Recorder("field spec.nodeName=node-0 (1/10)", PODS / 10, sentAt));
+        List<SharedIndexInformer<Pod>> informers = List.of(
+            client.pods().inNamespace("bench").inform(recorders.get(0)),
+            client.pods().inNamespace("bench").withLabel("tier", "gold").inform(recorders.get(1)),
+            client.pods().inNamespace("bench").withField("spec.nodeName", "node-0").inform(recorders.get(2)));
+        for (SharedIndexInformer<Pod> i : informers) i.hasSynced();
+
+        List<Long> createLatencies = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int t = 0; t < CLIENT_THREADS; t++) {
+          pool.execute(() -> {
+            int i;
+            while ((i = next.getAndIncrement()) < PODS) {
+              String name = "pod-" + i;
+              Pod pod = new PodBuilder().withNewMetadata().withName(name)
+                  .addToLabels("tier", i % 2 == 0 ? "gold" : "silver").endMetadata()
+                  .withNewSpec().withNodeName("node-" + (i % 10))
+                  .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build();
+              long t0 = System.nanoTime();
+              sentAt.put(name, t0);
+              client.pods().inNamespace("bench").resource(pod).create();
+              createLatencies.add(System.nanoTime() - t0);
+            }
+          });
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        double createSeconds = (System.nanoTime() - start) / 1e9;
+        for (Recorder r : recorders) r.await(Duration.ofMinutes(2));
+        double allDeliveredSeconds = (System.nanoTime() - start) / 1e9;
+        long heapAfter = heap(in, out);
+        informers.forEach(SharedIndexInformer::close);
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Sandbox API server: %d pods created by %d client threads, 3 informers%n",
+            PODS, CLIENT_THREADS);
+        System.out.printf(Locale.ROOT, "%-36s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
+            "p99 ms", "max ms");
+        printRow("create (request round trip)", createLatencies, PODS / createSeconds);
+        for (Recorder r : recorders) printRow("watch delivery: " + r.name, r.latencies, Double.NaN);
+        System.out.printf(Locale.ROOT, "%-36s %8.2f s%n", "all creates done", createSeconds);
+        System.out.printf(Locale.ROOT, "%-36s %8.2f s%n", "all events delivered", allDeliveredSeconds);
+        System.out.printf(Locale.ROOT, "%-36s %8.1f MiB%n", "server heap before (after GC)", heapBefore / 1048576.0);
+        System.out.printf(Locale.ROOT, "%-36s %8.1f MiB%n", "server heap with pods (after GC)", heapAfter / 1048576.0);
+        System.out.printf(Locale.ROOT, "targets: >= 2000 creates/s, p99 watch delivery < 50 ms%n");
+      }
+      in.println("quit");
+    } finally {
+      if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+    }
+  }
+
+  private static long heap(PrintWriter in, BufferedReader out) throws Exception {
+    in.println("heap");
+    String line = out.readLine();
+    return Long.parseLong(line.substring("HEAP ".length()));
+  }
+
+  private static void printRow(String name, List<Long> nanos, double rate) {
+    List<Long> sorted;
+    synchronized (nanos) {
+      sorted = new ArrayList<>(nanos);
+    }
+    Collections.sort(sorted);
+    System.out.printf(Locale.ROOT, "%-36s %8d %10s %10.2f %10.2f %10.2f%n", name, sorted.size(),
+        Double.isNaN(rate) ? "-" : String.format(Locale.ROOT, "%.0f", rate), pct(sorted, 0.50), pct(sorted, 0.99),
+        sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+  }
+
+  private static double pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) return 0;
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+  }
+
+  /** Records, per informer, the time from a pod's create request to its ADD notification. */
+  private static final class Recorder implements ResourceEventHandler<Pod> {
+    final String name;
+    final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch done;
+    private final Map<String, Long> sentAt;
+
+    Recorder(String name, int expected, Map<String, Long> sentAt) {
+      this.name = name;
+      this.done = new CountDownLatch(expected);
+      this.sentAt = sentAt;
+    }
+
+    @Override
+    public void onAdd(Pod pod) {
+      Long t0 = sentAt.get(pod.getMetadata().getName());
+      if (t0 != null) latencies.add(System.nanoTime() - t0);
+      done.countDown();
+    }
+
+    @Override
+    public void onUpdate(Pod oldPod, Pod newPod) {}
+
+    @Override
+    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {}
+
+    void await(Duration d) throws InterruptedException {
+      if (!done.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + ": only " + latencies.size() + " events arrived");
+      }
+    }
+  }
+}
