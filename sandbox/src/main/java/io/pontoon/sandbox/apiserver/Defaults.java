@@ -23,6 +23,9 @@ final class Defaults {
         if (!status.has("qosClass")) status.put("qosClass", qosClass(o.get("spec")));
       }
       case "namespaces" -> {
+        // SetDefaults_Namespace: the immutable name label on every namespace, set by the server
+        String name = o.path("metadata").path("name").asText("");
+        if (!name.isEmpty()) o.with("metadata").with("labels").put("kubernetes.io/metadata.name", name);
         ObjectNode spec = o.with("spec");
         if (!spec.has("finalizers") && !Meta.isDeleting(o)) spec.putArray("finalizers").add("kubernetes");
         ObjectNode status = o.with("status");
