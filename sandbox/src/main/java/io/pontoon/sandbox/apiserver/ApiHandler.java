@@ -171,10 +171,13 @@ final class ApiHandler {
             + ", choose one of: [" + names + "]");
       }
       container = containers.get(0).path("name").asText();
+    } else if (!hasContainer(pod, container)) {
+      throw ApiException.badRequest("container " + container + " is not valid for pod " + req.info().name());
     }
     String nodeName = pod.path("spec").path("nodeName").asText("");
     if (nodeName.isEmpty()) {
-      throw ApiException.badRequest("pod " + req.info().name() + " does not have a host assigned");
+      // kube-apiserver has no log location for a pod not yet on a node: an empty log, not an error
+      return ApiResponse.Full.text(200, "");
     }
     Target node = kubeletOf(nodeName);
     StringBuilder q = new StringBuilder();
@@ -186,6 +189,15 @@ final class ApiHandler {
     }
     return new ApiResponse.KubeletProxy(node.host(), node.port(), "/containerLogs/" + req.info().namespace() + "/"
         + req.info().name() + "/" + container + q, "GET");
+  }
+
+  private static boolean hasContainer(com.fasterxml.jackson.databind.JsonNode pod, String name) {
+    for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
+      for (var c : pod.path("spec").path(list)) {
+        if (c.path("name").asText().equals(name)) return true;
+      }
+    }
+    return false;
   }
 
   private ApiResponse nodeProxy(ApiRequest req, ResourceType nodeType) {

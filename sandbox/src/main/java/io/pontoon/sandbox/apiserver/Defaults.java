@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pontoon.sandbox.apiserver.resources.ResourceType;
+import java.util.List;
 
 /**
  * The defaulting kube-apiserver applies when it decodes built-in objects (SetDefaults_* of
@@ -13,6 +14,7 @@ final class Defaults {
   private Defaults() {}
 
   static void apply(ResourceType type, ObjectNode o) {
+    omitEmptyMetadata(o);
     switch (type.key()) {
       case "pods" -> {
         podSpec(o.with("spec"));
@@ -21,6 +23,9 @@ final class Defaults {
         if (!status.has("qosClass")) status.put("qosClass", qosClass(o.get("spec")));
       }
       case "namespaces" -> {
+        // SetDefaults_Namespace: the immutable name label on every namespace, set by the server
+        String name = o.path("metadata").path("name").asText("");
+        if (!name.isEmpty()) o.with("metadata").with("labels").put("kubernetes.io/metadata.name", name);
         ObjectNode spec = o.with("spec");
         if (!spec.has("finalizers") && !Meta.isDeleting(o)) spec.putArray("finalizers").add("kubernetes");
         ObjectNode status = o.with("status");
@@ -57,12 +62,31 @@ final class Defaults {
       }
       case "secrets" -> {
         if (!o.has("type")) o.put("type", "Opaque");
+        // stringData is write-only: v1 conversion merges it into data (base64), overriding keys
+        JsonNode stringData = o.remove("stringData");
+        if (stringData != null && stringData.isObject()) {
+          ObjectNode data = o.with("data");
+          stringData.fields().forEachRemaining(e -> data.put(e.getKey(), java.util.Base64.getEncoder()
+              .encodeToString(e.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
       }
       case "certificatesigningrequests.certificates.k8s.io" -> {
         ObjectNode spec = o.with("spec");
         if (!spec.has("usages")) spec.putArray("usages").add("digital signature").add("key encipherment");
       }
       default -> { }
+    }
+  }
+
+  /**
+   * Labels, annotations, finalizers and owner references are {@code omitempty} in Go: once the
+   * last one is removed, kube-apiserver's JSON has no such field, not an empty one.
+   */
+  private static void omitEmptyMetadata(ObjectNode o) {
+    if (!(o.get("metadata") instanceof ObjectNode meta)) return;
+    for (String f : List.of("labels", "annotations", "finalizers", "ownerReferences")) {
+      JsonNode v = meta.get(f);
+      if (v != null && (v.isNull() || v.isContainerNode() && v.isEmpty())) meta.remove(f);
     }
   }
 

@@ -134,6 +134,11 @@ final class Validation {
   }
 
   private static void validateWorkload(ObjectNode o, List<Cause> causes) {
+    JsonNode replicas = o.path("spec").path("replicas");
+    if (replicas.isIntegralNumber() && replicas.asLong() < 0) {
+      causes.add(new Cause("FieldValueInvalid", "Invalid value: " + replicas.asLong()
+          + ": must be greater than or equal to 0", "spec.replicas"));
+    }
     JsonNode selector = o.path("spec").path("selector");
     if (selector.isMissingNode() || selector.isNull() || selector.isEmpty()) {
       causes.add(new Cause("FieldValueRequired", "Required value", "spec.selector"));
@@ -143,12 +148,20 @@ final class Validation {
     for (Iterator<Map.Entry<String, JsonNode>> it = selector.path("matchLabels").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().asText().equals(templateLabels.get(e.getKey()))) {
-        causes.add(new Cause("FieldValueInvalid", "Invalid value: " + Json.text(o.path("spec").path("template")
-            .path("metadata").path("labels")) + ": `selector` does not match template `labels`",
+        causes.add(new Cause("FieldValueInvalid", "Invalid value: " + goStringMap(templateLabels)
+            + ": `selector` does not match template `labels`",
             "spec.template.metadata.labels"));
         break;
       }
     }
     validatePodSpec(o.path("spec").path("template").path("spec"), "spec.template.spec", causes);
+  }
+
+  /** Go's {@code %#v} of a map[string]string, as kube's validation messages print it. */
+  private static String goStringMap(Map<String, String> m) {
+    StringBuilder sb = new StringBuilder("map[string]string{");
+    new java.util.TreeMap<>(m).forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ", ")
+        .append('"').append(k).append("\":\"").append(v).append('"'));
+    return sb.append('}').toString();
   }
 }

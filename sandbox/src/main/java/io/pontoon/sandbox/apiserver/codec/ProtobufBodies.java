@@ -162,12 +162,25 @@ public final class ProtobufBodies {
       } else {
         v = scalarOrMessage(f, e.getValue(), where);
       }
-      if (v == null || v.isTextual() && v.asText().isEmpty() || v.isObject() && v.isEmpty() && !keepsEmpty(f)) {
+      if (v == null || v.isTextual() && v.asText().isEmpty() || v.isObject() && v.isEmpty() && !keepsEmpty(f)
+          || isZero(v) && OMIT_ZERO.contains(f.getName())) {
         continue;
       }
       o.set(f.getName(), v);
     }
     return o;
+  }
+
+  /**
+   * Scalars that Go keeps as plain (non-pointer) fields tagged {@code omitempty}: protobuf always
+   * carries them, so a zero here means "unset", and kube-apiserver's JSON leaves them out
+   * (a ClusterIP Service from {@code kubectl create service} has no {@code nodePort: 0}).
+   */
+  private static final java.util.Set<String> OMIT_ZERO = java.util.Set.of("nodePort", "healthCheckNodePort",
+      "publishNotReadyAddresses", "hostPort", "readOnly", "stdin", "stdinOnce", "tty", "minReadySeconds", "paused");
+
+  private static boolean isZero(JsonNode v) {
+    return v.isNumber() && v.asDouble() == 0 || v.isBoolean() && !v.asBoolean();
   }
 
   /** Empty objects that carry meaning in JSON (an empty emptyDir, resources, securityContext). */
