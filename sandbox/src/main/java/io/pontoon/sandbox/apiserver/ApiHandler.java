@@ -32,6 +32,7 @@ final class ApiHandler {
   private final ResourceHandler resources;
   private final Reviews reviews;
   private final ProtobufBodies protobuf = new ProtobufBodies();
+  private final ApiMetrics metrics;
 
   ApiHandler(ResourceRegistry registry, ObjectStore store, Authenticator authenticator, RbacAuthorizer authorizer,
       Discovery discovery, ResourceHandler resources, Reviews reviews) {
@@ -42,9 +43,19 @@ final class ApiHandler {
     this.discovery = discovery;
     this.resources = resources;
     this.reviews = reviews;
+    this.metrics = new ApiMetrics(store, registry);
   }
 
   ApiResponse handle(Raw raw) {
+    long start = System.nanoTime();
+    String[] verbAndResource = {raw.method().toLowerCase(java.util.Locale.ROOT), ""};
+    ApiResponse response = dispatch(raw, verbAndResource);
+    int code = response instanceof ApiResponse.Full f ? f.code() : 200;
+    metrics.record(verbAndResource[0], verbAndResource[1], code, System.nanoTime() - start);
+    return response;
+  }
+
+  private ApiResponse dispatch(Raw raw, String[] verbAndResource) {
     try {
       UserInfo user = authenticator.authenticate(raw.peerCertificates(), raw.authorization());
       boolean watchParam = raw.query().getOrDefault("watch", List.of()).stream()
@@ -54,6 +65,8 @@ final class ApiHandler {
         info = new RequestInfo(true, info.path(), "watch", info.group(), info.version(), info.resource(),
             info.namespace(), info.name(), info.subresource(), info.rest());
       }
+      verbAndResource[0] = info.verb();
+      verbAndResource[1] = info.resourceRequest() ? info.resource() : "";
       authorize(user, info);
       raw = decodeBody(raw);
       ApiRequest req = new ApiRequest(raw.method(), info, raw.query(), raw.contentType(), raw.accept(), raw.body(),
@@ -107,6 +120,10 @@ final class ApiHandler {
     String path = req.info().path();
     if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")) {
       return ApiResponse.Full.text(200, "ok");
+    }
+    if (path.equals("/metrics") && req.method().equals("GET")) {
+      return new ApiResponse.Full(200, "text/plain; version=0.0.4; charset=utf-8",
+          metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of());
     }
     if (!req.method().equals("GET")) {
       throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");

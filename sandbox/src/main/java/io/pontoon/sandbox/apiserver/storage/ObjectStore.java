@@ -272,7 +272,14 @@ public final class ObjectStore {
     return obj.path("metadata").path("name").asText("");
   }
 
-  /** For tests and diagnostics: how many watches are open on a type. */
+  /** How many objects of a type are stored. */
+  public int count(ResourceType type) {
+    synchronized (lock) {
+      return bucket(type.key()).objects.size();
+    }
+  }
+
+  /** For metrics and diagnostics: how many watches are open on a type. */
   public int watchCount(ResourceType type) {
     return bucket(type.key()).watches.size();
   }
