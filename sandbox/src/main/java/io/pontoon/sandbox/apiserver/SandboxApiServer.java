@@ -38,7 +38,7 @@ public final class SandboxApiServer implements AutoCloseable {
    * @param maxQueuedPerWatch events a slow watcher may lag behind before it is closed
    */
   public record Options(String clusterName, String host, int port, Path dataDir, int historyPerType,
-      int maxQueuedPerWatch, List<String> extraSubjectAltNames) {
+      int maxQueuedPerWatch, List<String> extraSubjectAltNames, String serviceCidr) {
 
     public Options {
       Objects.requireNonNull(clusterName, "clusterName");
@@ -48,26 +48,32 @@ public final class SandboxApiServer implements AutoCloseable {
       }
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 0..65535");
       extraSubjectAltNames = List.copyOf(extraSubjectAltNames);
+      Objects.requireNonNull(serviceCidr, "serviceCidr");
     }
 
     public static Options defaults(String clusterName) {
-      return new Options(clusterName, "127.0.0.1", 0, null, 100_000, 200_000, List.of());
+      return new Options(clusterName, "127.0.0.1", 0, null, 100_000, 200_000, List.of(), "10.96.0.0/12");
+    }
+
+    public Options withServiceCidr(String cidr) {
+      return new Options(clusterName, host, port, dataDir, historyPerType, maxQueuedPerWatch, extraSubjectAltNames,
+          cidr);
     }
 
     public Options withPort(int p) {
-      return new Options(clusterName, host, p, dataDir, historyPerType, maxQueuedPerWatch, extraSubjectAltNames);
+      return new Options(clusterName, host, p, dataDir, historyPerType, maxQueuedPerWatch, extraSubjectAltNames, serviceCidr);
     }
 
     public Options withHost(String h) {
-      return new Options(clusterName, h, port, dataDir, historyPerType, maxQueuedPerWatch, extraSubjectAltNames);
+      return new Options(clusterName, h, port, dataDir, historyPerType, maxQueuedPerWatch, extraSubjectAltNames, serviceCidr);
     }
 
     public Options withDataDir(Path d) {
-      return new Options(clusterName, host, port, d, historyPerType, maxQueuedPerWatch, extraSubjectAltNames);
+      return new Options(clusterName, host, port, d, historyPerType, maxQueuedPerWatch, extraSubjectAltNames, serviceCidr);
     }
 
     public Options withHistoryPerType(int n) {
-      return new Options(clusterName, host, port, dataDir, n, maxQueuedPerWatch, extraSubjectAltNames);
+      return new Options(clusterName, host, port, dataDir, n, maxQueuedPerWatch, extraSubjectAltNames, serviceCidr);
     }
   }
 

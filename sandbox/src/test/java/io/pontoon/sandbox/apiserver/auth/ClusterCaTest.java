@@ -58,7 +58,10 @@ class ClusterCaTest {
     assertThat(X509.user(cert).orElseThrow().groups()).containsExactly("system:masters", "devs", "system:authenticated");
     assertThat(X509.user(ca.issueClient("", List.of("devs"), Duration.ofHours(1)).certificate())).isEmpty();
     assertThat(client.toString()).doesNotContain("PRIVATE");
-    assertThat(Pem.decodePrivateKey(client.keyPem()).getEncoded()).isEqualTo(client.key().getEncoded());
+    // the PEM handed to clients is SEC1 with the curve inside; it must decode to the same secret
+    assertThat(client.keyPem()).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    assertThat(((java.security.interfaces.ECPrivateKey) Pem.decodePrivateKey(client.keyPem())).getS())
+        .isEqualTo(((java.security.interfaces.ECPrivateKey) client.key()).getS());
   }
 
   @Test

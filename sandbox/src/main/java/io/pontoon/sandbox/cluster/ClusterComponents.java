@@ -1,0 +1,14 @@
+package io.pontoon.sandbox.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The components of a sandbox cluster, in start order. */
+final class ClusterComponents {
+  private ClusterComponents() {}
+
+  static List<ClusterComponent> of(ClusterSpec spec) {
+    List<ClusterComponent> list = new ArrayList<>();
+    return list;
+  }
+}
