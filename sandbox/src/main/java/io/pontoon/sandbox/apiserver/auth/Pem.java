@@ -68,6 +68,31 @@ public final class Pem {
     return encode(PRIVATE_KEY, key.getEncoded());
   }
 
+  /**
+   * The "traditional" form kubeadm and client-go's keyutil write into kubeconfigs: SEC 1
+   * {@code EC PRIVATE KEY} for EC keys, PKCS#1 {@code RSA PRIVATE KEY} for RSA keys. fabric8
+   * guesses the key algorithm from this header and reads a PKCS#8 EC key as RSA, so
+   * kubeconfigs must use this form.
+   */
+  public static String encodePrivateKeyTraditional(PrivateKey key) {
+    try {
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      return switch (key.getAlgorithm()) {
+        case "EC", "ECDSA" -> {
+          // SEC 1 with the curve named inside, as Go's x509.MarshalECPrivateKey writes it
+          ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+          int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+          yield encode(EC_PRIVATE_KEY, new ECPrivateKey(bits, inner.getKey(), inner.getPublicKey(),
+              info.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+        }
+        case "RSA" -> encode(RSA_PRIVATE_KEY, info.parsePrivateKey().toASN1Primitive().getEncoded());
+        default -> encodePrivateKey(key);
+      };
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static String encodeCsr(PKCS10CertificationRequest csr) {
     try {
       return encode(CERTIFICATE_REQUEST, csr.getEncoded());
