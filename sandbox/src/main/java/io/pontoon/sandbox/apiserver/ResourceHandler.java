@@ -81,7 +81,9 @@ final class ResourceHandler {
       pinnedRevision = t.revision();
     }
     String ns = type.namespaced() && !req.info().namespace().isEmpty() ? req.info().namespace() : null;
-    ObjectStore.Page page = store.list(type, ns, filter, startAfter, limit);
+    // later pages of a paged list read the snapshot of the first page
+    ObjectStore.Page page = store.list(type, ns, filter, startAfter, limit,
+        pinnedRevision == null ? -1 : pinnedRevision);
     long rv = pinnedRevision != null ? pinnedRevision : page.revision();
     if (req.wantsTable()) return ApiResponse.Full.json(200, tables.list(type, page, rv));
     ObjectNode list = Json.object();

@@ -82,6 +82,7 @@ final class ServerControllers implements AutoCloseable {
       }
       case "Namespace" -> {
         if (change.type() != WatchEvent.Type.DELETED && Meta.isDeleting(obj)) finishNamespace(Meta.name(obj));
+        else if (change.type() == WatchEvent.Type.ADDED) ensureDefaultServiceAccount(Meta.name(obj));
       }
       case "CertificateSigningRequest" -> {
         if (change.type() != WatchEvent.Type.DELETED) sign(obj);
@@ -106,6 +107,7 @@ final class ServerControllers implements AutoCloseable {
     ResourceType nsType = registry.byKey("namespaces").orElseThrow();
     for (ObjectNode ns : store.all(nsType)) {
       if (Meta.isDeleting(ns)) finishNamespace(Meta.name(ns));
+      else ensureDefaultServiceAccount(Meta.name(ns));
     }
     ResourceType csrType = registry.byKey("certificatesigningrequests.certificates.k8s.io").orElseThrow();
     store.all(csrType).forEach(this::sign);
@@ -226,6 +228,27 @@ final class ServerControllers implements AutoCloseable {
   }
 
   // ---- namespaces -------------------------------------------------------------------------
+
+  /** kube-controller-manager's serviceaccount controller: every active namespace has "default". */
+  private void ensureDefaultServiceAccount(String namespace) {
+    ResourceType nsType = registry.byKey("namespaces").orElseThrow();
+    ResourceType saType = registry.byKey("serviceaccounts").orElseThrow();
+    ObjectNode ns = store.get(nsType, "", namespace).orElse(null);
+    if (ns == null || Meta.isDeleting(ns) || store.get(saType, namespace, "default").isPresent()) return;
+    ObjectNode sa = Json.object();
+    sa.put("apiVersion", "v1");
+    sa.put("kind", "ServiceAccount");
+    ObjectNode meta = sa.putObject("metadata");
+    meta.put("name", "default");
+    meta.put("namespace", namespace);
+    meta.put("uid", java.util.UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Meta.now());
+    try {
+      store.create(saType, sa);
+    } catch (ApiException e) {
+      if (e.code() != 409) throw e;
+    }
+  }
 
   /** Deletes the content of a Terminating namespace, then the namespace itself. */
   private void finishNamespace(String name) {

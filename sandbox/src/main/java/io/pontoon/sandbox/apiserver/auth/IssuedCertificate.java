@@ -11,7 +11,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey key) {
 
   /** PKCS#8 PEM of the key; handle with care, never log it. */
   public String keyPem() {
-    return Pem.encodePrivateKeyForClients(key);
+    return Pem.encodePrivateKeyTraditional(key);
   }
 
   @Override

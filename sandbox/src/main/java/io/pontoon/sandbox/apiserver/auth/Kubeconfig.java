@@ -30,7 +30,7 @@ public record Kubeconfig(
     }
 
     public static ClientCertificate of(IssuedCertificate issued) {
-      return new ClientCertificate(issued.certificatePem(), issued.keyPem());
+      return new ClientCertificate(issued.certificatePem(), Pem.encodePrivateKeyTraditional(issued.key()));
     }
 
     @Override

@@ -69,23 +69,27 @@ public final class Pem {
   }
 
   /**
-   * The form kubeconfigs carry: {@code EC PRIVATE KEY} (SEC1) for EC keys, which every client
-   * recognises by its header (fabric8 reads a bare PKCS#8 block as RSA), PKCS#8 otherwise.
+   * The "traditional" form kubeadm and client-go's keyutil write into kubeconfigs: SEC 1
+   * {@code EC PRIVATE KEY} for EC keys, PKCS#1 {@code RSA PRIVATE KEY} for RSA keys. fabric8
+   * guesses the key algorithm from this header and reads a PKCS#8 EC key as RSA, so
+   * kubeconfigs must use this form.
    */
-  public static String encodePrivateKeyForClients(PrivateKey key) {
-    if (!key.getAlgorithm().equals("EC")) return encodePrivateKey(key);
+  public static String encodePrivateKeyTraditional(PrivateKey key) {
     try {
-      // SEC1 with the curve's parameters inside, as openssl writes it (PKCS#8 keeps them outside)
-      var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
-      var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-      int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
-      var publicKey = inner.getPublicKey();
-      byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, inner.getKey(),
-          publicKey == null ? null : new org.bouncycastle.asn1.DERBitString(publicKey.getBytes()),
-          info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
-      return encode("EC PRIVATE KEY", sec1);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot encode the EC key", e);
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      return switch (key.getAlgorithm()) {
+        case "EC", "ECDSA" -> {
+          // SEC 1 with the curve named inside, as Go's x509.MarshalECPrivateKey writes it
+          ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+          int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+          yield encode(EC_PRIVATE_KEY, new ECPrivateKey(bits, inner.getKey(), inner.getPublicKey(),
+              info.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+        }
+        case "RSA" -> encode(RSA_PRIVATE_KEY, info.parsePrivateKey().toASN1Primitive().getEncoded());
+        default -> encodePrivateKey(key);
+      };
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.URLDecoder;
@@ -114,6 +115,10 @@ public final class HttpFrontend {
   }
 
   private void onRequest(HttpServerRequest req) {
+    if (req.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+      onWebSocketRequest(req);
+      return;
+    }
     String lengthHeader = req.getHeader("Content-Length");
     if (lengthHeader != null) {
       try {
@@ -154,6 +159,64 @@ public final class HttpFrontend {
         respond(req, ctx, ar.result());
       });
     });
+  }
+
+  /**
+   * A WebSocket upgrade, as fabric8 sends for every watch: kube-apiserver serves watches over
+   * WebSocket too (one event per message). Any other answer goes back as plain HTTP. The request
+   * stays paused until then, so it can still be upgraded.
+   */
+  private void onWebSocketRequest(HttpServerRequest req) {
+    req.pause();
+    Incoming in = new Incoming(req.method().name(), req.path(), parseQuery(req.query()),
+        req.getHeader("Content-Type"), req.getHeader("Accept"), req.getHeader("Authorization"),
+        peerCertificates(req), new byte[0]);
+    Context ctx = vertx.getOrCreateContext();
+    vertx.executeBlocking(() -> pipeline.apply(in), false).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() instanceof ApiResponse.Stream stream) {
+        req.toWebSocket()
+            .onSuccess(ws -> streamWatch(ws, ctx, stream))
+            .onFailure(e -> stream.watch().close());
+        return;
+      }
+      req.resume();
+      if (ar.failed()) {
+        LOG.error("internal error serving {} {}", in.method(), in.path(), ar.cause());
+        sendJson(req.response(), 500, Json.bytes(io.pontoon.sandbox.apiserver.Status.of(
+            new io.pontoon.sandbox.apiserver.ApiException(500, "InternalError",
+                "Internal error occurred: " + rootMessage(ar.cause())))), List.of());
+        return;
+      }
+      respond(req, ctx, ar.result());
+    });
+  }
+
+  private void streamWatch(ServerWebSocket ws, Context ctx, ApiResponse.Stream stream) {
+    Watch watch = stream.watch();
+    long timer = vertx.setTimer(Math.max(1, stream.timeoutSeconds()) * 1000L, id -> watch.close());
+    long bookmarkTimer = stream.bookmarks()
+        ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> bookmarks.bookmark(stream)) : -1;
+    Runnable cleanup = () -> {
+      vertx.cancelTimer(timer);
+      if (bookmarkTimer >= 0) vertx.cancelTimer(bookmarkTimer);
+      watch.close();
+    };
+    Runnable pump = () -> {
+      if (ws.isClosed() || ws.writeQueueFull()) return;
+      for (WatchEvent e : watch.drain()) {
+        WatchEvent rendered = stream.table() && e.type() != WatchEvent.Type.BOOKMARK
+            && e.type() != WatchEvent.Type.ERROR ? tableRenderer.apply(e) : e;
+        ws.writeTextMessage(new String(rendered.line(), StandardCharsets.UTF_8));
+      }
+      if (watch.isClosed()) {
+        ws.close();
+        cleanup.run();
+      }
+    };
+    ws.closeHandler(v -> cleanup.run());
+    ws.exceptionHandler(e -> cleanup.run());
+    ws.drainHandler(v -> ctx.runOnContext(x -> pump.run()));
+    watch.listen(w -> ctx.runOnContext(x -> pump.run()));
   }
 
   private void tooLarge(HttpServerRequest req) {

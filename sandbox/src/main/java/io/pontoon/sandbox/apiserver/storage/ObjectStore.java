@@ -160,9 +160,19 @@ public final class ObjectStore {
 
   public Page list(ResourceType type, String namespace, Predicate<ObjectNode> filter, String continueAfter,
       long limit) {
+    return list(type, namespace, filter, continueAfter, limit, -1);
+  }
+
+  /**
+   * A list as of {@code atRevision} (negative: now), as etcd serves the later pages of a paged
+   * list from the snapshot of the first: changes since are undone from the history. A revision
+   * the history no longer reaches is a 410 Expired, as a compacted continue token.
+   */
+  public Page list(ResourceType type, String namespace, Predicate<ObjectNode> filter, String continueAfter,
+      long limit, long atRevision) {
     synchronized (lock) {
       Bucket b = bucket(type.key());
-      NavigableMap<String, ObjectNode> view = b.objects;
+      NavigableMap<String, ObjectNode> view = atRevision < 0 ? b.objects : snapshot(type, b, atRevision);
       if (namespace != null && type.namespaced()) {
         view = view.subMap(namespace + "/", true, namespace + "/\uffff", false);
       }
@@ -181,6 +191,27 @@ public final class ObjectStore {
       }
       return new Page(items, revision, remaining > 0 ? last : null, remaining);
     }
+  }
+
+  private NavigableMap<String, ObjectNode> snapshot(ResourceType type, Bucket b, long atRevision) {
+    if (b.history.isEmpty() || b.history.peekLast().revision() <= atRevision) return b.objects;
+    if (atRevision < b.horizon) {
+      throw new ApiException(410, "Expired", "The provided continue parameter is too old to display a consistent "
+          + "list result. You can start a new list without the continue parameter, or use the continue token in "
+          + "this response to retrieve the remainder of the results. Continuing with the provided token results in "
+          + "an inconsistent list - objects that were created, modified, or deleted between the time the first "
+          + "chunk was returned and now may show up in the list.");
+    }
+    NavigableMap<String, ObjectNode> view = new TreeMap<>(b.objects);
+    for (Iterator<Change> it = b.history.descendingIterator(); it.hasNext(); ) {
+      Change c = it.next();
+      if (c.revision() <= atRevision) break;
+      ObjectNode o = c.previous() != null ? c.previous() : c.current();
+      String key = objectKey(type.namespaced() ? namespaceOf(o) : null, nameOf(o));
+      if (c.previous() == null) view.remove(key);
+      else view.put(key, c.previous());
+    }
+    return view;
   }
 
   /**

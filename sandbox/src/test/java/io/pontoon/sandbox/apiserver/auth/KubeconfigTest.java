@@ -35,10 +35,18 @@ class KubeconfigTest {
   }
 
   @Test
+  void fabric8LoadsTheClientKeyWithoutAnAlgorithmHint() {
+    // fabric8 guesses the key algorithm from the PEM header; a PKCS#8 EC key would be read as RSA
+    var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(certConfig().render());
+    assertThat(config.getClientKeyAlgo()).isEqualTo("EC");
+    new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build().close();
+  }
+
+  @Test
   void secretsStayOutOfToString() {
     Kubeconfig token = Kubeconfig.of("a", "https://x", ca.certificatePem(), "u", new Kubeconfig.Token("s3cr3t"));
     assertThat(token.toString()).doesNotContain("s3cr3t");
-    assertThat(certConfig().toString()).doesNotContain(admin.keyPem());
+    assertThat(certConfig().toString()).doesNotContain(admin.keyPem()).doesNotContain(Pem.encodePrivateKeyTraditional(admin.key()));
     assertThat(token.render()).contains("token: \"s3cr3t\"").doesNotContain("client-key-data");
   }
 
@@ -67,7 +75,7 @@ class KubeconfigTest {
         "-o", "jsonpath={.clusters[0].cluster.server} {.users[0].user.client-key-data} {.contexts[0].context.namespace}");
     String[] parts = view.split(" ");
     assertThat(parts[0]).isEqualTo("https://127.0.0.1:6443");
-    assertThat(new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.US_ASCII)).isEqualTo(admin.keyPem());
+    assertThat(new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.US_ASCII)).isEqualTo(Pem.encodePrivateKeyTraditional(admin.key()));
     assertThat(parts[2]).isEqualTo("ns1");
 
     Path tokenFile = dir.resolve("token.kubeconfig");
