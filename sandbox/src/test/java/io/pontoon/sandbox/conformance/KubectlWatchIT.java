@@ -19,10 +19,18 @@ class KubectlWatchIT {
   private static final Duration DEADLINE = Duration.ofSeconds(15);
   @TempDir static Path dir;
   static Kubectl kubectl;
+  static SandboxApiServer server;
 
   @BeforeAll
-  static void setUp(SandboxApiServer server) {
-    kubectl = Kubectl.admin(server, dir);
+  static void setUp(SandboxApiServer s) {
+    server = s;
+    kubectl = Kubectl.admin(s, dir);
+  }
+
+  /** Waits until the background kubectl has its watch open on the server, so no event can slip by. */
+  private static void awaitWatchOpen(String resource) {
+    var type = server.registry().find("", "v1", resource).orElseThrow();
+    await().atMost(DEADLINE).until(() -> server.store().watchCount(type) > 0);
   }
 
   @Test
@@ -32,6 +40,7 @@ class KubectlWatchIT {
     try (Kubectl.Background watch = kubectl.background("get", "configmaps", "-n", "w1", "-w",
         "--output-watch-events")) {
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(watch.lines()).hasSize(2));
+      awaitWatchOpen("configmaps");
       assertThat(Kubectl.header(watch.out())).containsExactly("EVENT", "NAME", "DATA", "AGE");
       assertThat(Kubectl.columns(watch.lines().get(1)).subList(0, 3)).containsExactly("ADDED", "before", "1");
 
@@ -56,7 +65,8 @@ class KubectlWatchIT {
     kubectl.run("create", "configmap", "old", "-n", "w2").ok();
     try (Kubectl.Background watch = kubectl.background("get", "configmaps", "-n", "w2", "--watch-only", "-l",
         "pick=yes", "-o", "name")) {
-      // nothing listed up front; give the watch a moment to be established by creating a marker first
+      // nothing listed up front: only changes made after the watch is open are printed
+      awaitWatchOpen("configmaps");
       kubectl.run("create", "configmap", "marker", "-n", "w2").ok();
       kubectl.run("label", "configmap", "marker", "-n", "w2", "pick=yes").ok();
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(watch.lines()).contains("configmap/marker"));
@@ -79,6 +89,7 @@ class KubectlWatchIT {
         """, "create", "-f", "-").ok();
     try (Kubectl.Background watch = kubectl.background("get", "pod", "watched", "-w")) {
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(watch.lines()).hasSize(2));
+      awaitWatchOpen("pods");
       assertThat(Kubectl.header(watch.out())).containsExactly("NAME", "READY", "STATUS", "RESTARTS", "AGE");
       kubectl.run("patch", "pod", "watched", "--subresource=status", "--type=merge", "-p",
           "{\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"c\",\"image\":\"busybox\","
