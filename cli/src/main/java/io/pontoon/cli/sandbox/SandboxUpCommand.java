@@ -1,0 +1,143 @@
+package io.pontoon.cli.sandbox;
+
+import io.pontoon.cli.UserError;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pontoon sandbox up}: N clusters as background processes, returning once all are ready. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {"Start sandbox clusters cluster-1 … cluster-N as background processes.",
+        "By default every cluster uses pod CIDR 10.244.0.0/16 and service CIDR 10.96.0.0/12: overlapping on purpose."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pontoon sandbox up --dir /tmp/pontoon",
+        "  kubectl --kubeconfig /tmp/pontoon/cluster-1/kubeconfig get nodes",
+        "  pontoon sandbox up --dir /tmp/pontoon --clusters 3 --nodes 4 --dataplane   # as root"})
+public final class SandboxUpCommand implements Callable<Integer> {
+  @Option(names = "--dir", required = true, description = "Directory that holds the sandbox's files.")
+  Path dir;
+
+  @Option(names = "--clusters", defaultValue = "2", description = "Number of clusters (default ${DEFAULT-VALUE}).")
+  int clusters;
+
+  @Option(names = "--nodes", defaultValue = "2", description = "Simulated nodes per cluster (default ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--pod-cidr", defaultValue = "10.244.0.0/16", description = "Pod CIDR of every cluster (default ${DEFAULT-VALUE}).")
+  String podCidr;
+
+  @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12", description = "Service CIDR of every cluster (default ${DEFAULT-VALUE}).")
+  String serviceCidr;
+
+  @Option(names = "--dataplane", description = "Nodes and pods get real network namespaces; containers run as processes (root).")
+  boolean dataplane;
+
+  @Option(names = "--timeout", defaultValue = "120s", description = "How long to wait for the clusters (default ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (clusters < 1 || clusters > 20) throw usage("--clusters must be between 1 and 20, got " + clusters);
+    if (nodes < 0 || nodes > 1000) throw usage("--nodes must be between 0 and 1000, got " + nodes);
+    Cidrs.requireIpv4Cidr(spec.commandLine(), "--pod-cidr", podCidr);
+    Cidrs.requireIpv4Cidr(spec.commandLine(), "--service-cidr", serviceCidr);
+    Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
+    if (dataplane && !"root".equals(System.getProperty("user.name"))) {
+      throw new UserError("--dataplane needs root: it creates network namespaces (run with sudo, or leave it out)");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Files.createDirectories(dir);
+    var existing = SandboxState.read(dir);
+    if (existing.isPresent() && existing.get().anyAlive()) {
+      out.println("sandbox in " + dir.toAbsolutePath() + " is already up (" + existing.get().clusters().size()
+          + " clusters); 'pontoon sandbox status --dir " + dir + "' shows them");
+      out.flush();
+      return 0;
+    }
+    String sandboxId = SandboxDir.sandboxId(dir);
+    List<Process> started = new ArrayList<>();
+    List<SandboxState.Cluster> state = new ArrayList<>();
+    try {
+      for (int i = 1; i <= clusters; i++) {
+        String name = SandboxDir.clusterName(i);
+        Path cdir = SandboxDir.cluster(dir, name).toAbsolutePath();
+        Files.createDirectories(cdir);
+        Files.deleteIfExists(cdir.resolve("ready"));
+        Path log = cdir.resolve("cluster.log");
+        List<String> cmd = new ArrayList<>(Launcher.selfCommand());
+        cmd.addAll(List.of("sandbox", "run-cluster", "--dir", cdir.toString(), "--name", name,
+            "--nodes", Integer.toString(nodes), "--pod-cidr", podCidr, "--service-cidr", serviceCidr));
+        if (dataplane) cmd.add("--dataplane");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectErrorStream(true);
+        pb.environment().put("PONTOON_SANDBOX_ID", sandboxId);
+        Process p = pb.start();
+        started.add(p);
+        out.println("starting " + name + " (pid " + p.pid() + ", log " + log + ")");
+        out.flush();
+      }
+      Instant deadline = Instant.now().plus(wait);
+      for (int i = 1; i <= clusters; i++) {
+        String name = SandboxDir.clusterName(i);
+        Path cdir = SandboxDir.cluster(dir, name).toAbsolutePath();
+        Process p = started.get(i - 1);
+        String url = awaitReady(name, cdir, p, deadline);
+        state.add(new SandboxState.Cluster(name, p.pid(), url, cdir.resolve("kubeconfig").toString(),
+            cdir.resolve("cluster.log").toString()));
+        out.println("✔ " + name + " ready at " + url);
+        out.flush();
+      }
+    } catch (RuntimeException | IOException | InterruptedException e) {
+      started.forEach(Process::destroy);
+      throw e;
+    }
+    new SandboxState(sandboxId, dataplane, state).write(dir);
+    out.println();
+    out.println("Try:");
+    out.println("  kubectl --kubeconfig " + state.get(0).kubeconfig() + " get nodes");
+    out.println("  pontoon sandbox status --dir " + dir);
+    out.println("  pontoon sandbox down --dir " + dir);
+    out.flush();
+    return 0;
+  }
+
+  private static String awaitReady(String name, Path cdir, Process p, Instant deadline)
+      throws IOException, InterruptedException {
+    Path ready = cdir.resolve("ready");
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(ready)) {
+        String[] parts = Files.readString(ready, StandardCharsets.UTF_8).trim().split(" ");
+        return parts[1];
+      }
+      if (!p.isAlive()) {
+        throw new UserError(name + " exited with code " + p.exitValue() + " before it was ready; see "
+            + cdir.resolve("cluster.log"));
+      }
+      Thread.sleep(100);
+    }
+    throw new UserError(name + " was not ready in time; see " + cdir.resolve("cluster.log")
+        + " (or raise --timeout)");
+  }
+
+  private CommandLine.ParameterException usage(String msg) {
+    return new CommandLine.ParameterException(spec.commandLine(), msg);
+  }
+}
