@@ -43,6 +43,10 @@ final class ResourceHandler {
   ApiResponse handle(ApiRequest req, ResourceType type) {
     RequestInfo info = req.info();
     String sub = info.subresource();
+    if (!info.hasName() && (info.verb().equals("update") || info.verb().equals("patch"))) {
+      // PUT and PATCH exist on objects only, not on collections
+      throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
     return switch (info.verb()) {
       case "get" -> ApiResponse.Full.json(200, render(req, type, sub.isEmpty() || sub.equals("status")
           ? get(type, info.namespace(), info.name()) : Subresources.read(this, type, info)));

@@ -57,6 +57,9 @@ final class ServerControllers implements AutoCloseable {
   }
 
   void start() {
+    // namespaces made before the controllers ran (the bootstrap ones) get theirs before serving
+    ResourceType nsType = registry.byKey("namespaces").orElseThrow();
+    store.all(nsType).forEach(ns -> ensureDefaultServiceAccount(Meta.name(ns)));
     store.addListener(change -> {
       ObjectNode obj = change.current();
       String kind = obj.path("kind").asText();

@@ -223,7 +223,9 @@ public final class HttpFrontend {
     byte[] status = Json.bytes(io.pontoon.sandbox.apiserver.Status.of(new io.pontoon.sandbox.apiserver.ApiException(
         413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728")));
     sendJson(req.response(), 413, status, List.of());
-    req.connection().close();
+    // the rest of the body is read and dropped rather than cut off: closing a socket with unread
+    // data resets it, and the client loses the 413 before it reads it
+    req.handler(chunk -> { });
   }
 
   private static List<Certificate> peerCertificates(HttpServerRequest req) {
