@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "sandbox",
     mixinStandardHelpOptions = true,
     description = "Run local simulated Kubernetes clusters (the embedded default for trying Pontoon).",
-    subcommands = {ApiServerCommand.class})
+    subcommands = {SandboxUpCommand.class, SandboxStatusCommand.class, SandboxNodeCommand.class,
+        SandboxDownCommand.class, ApiServerCommand.class, RunClusterCommand.class})
 public final class SandboxCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

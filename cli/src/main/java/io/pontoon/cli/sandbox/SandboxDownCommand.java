@@ -50,6 +50,9 @@ public final class SandboxDownCommand implements Callable<Integer> {
     SandboxCleanup.afterStop(state.get());
     for (SandboxState.Cluster c : state.get().clusters()) deleteTree(SandboxDir.cluster(dir, c.name()));
     SandboxState.delete(dir);
+    try (var rest = Files.list(dir)) {
+      if (rest.findAny().isEmpty()) Files.delete(dir);
+    }
     out.println("✔ removed the sandbox's files from " + dir.toAbsolutePath());
     out.flush();
     return 0;
