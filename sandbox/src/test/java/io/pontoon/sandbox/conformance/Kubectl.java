@@ -233,7 +233,7 @@ public final class Kubectl {
   }
 
   /** The kubectl on PATH; skips the test without one, or fails it under {@code CI=true}. */
-  static String requireBinary() {
+  public static String requireBinary() {
     Optional<Path> found = Arrays.stream(Optional.ofNullable(System.getenv("PATH")).orElse("")
             .split(File.pathSeparator))
         .filter(d -> !d.isEmpty())
@@ -249,17 +249,17 @@ public final class Kubectl {
   }
 
   /** The header cells of a kubectl table (columns are separated by at least two spaces). */
-  static List<String> header(String tableOutput) {
+  public static List<String> header(String tableOutput) {
     return columns(tableOutput.strip().split("\n")[0]);
   }
 
   /** The cells of a table line. */
-  static List<String> columns(String line) {
+  public static List<String> columns(String line) {
     return List.of(line.strip().split("\\s{2,}"));
   }
 
   /** The row of a table whose first cell (after {@code skip} leading cells) is {@code name}. */
-  static List<String> row(String tableOutput, int nameColumn, String name) {
+  public static List<String> row(String tableOutput, int nameColumn, String name) {
     for (String line : tableOutput.strip().split("\n")) {
       List<String> cells = columns(line);
       if (cells.size() > nameColumn && cells.get(nameColumn).equals(name)) return cells;

@@ -236,7 +236,7 @@ public final class ObjectStore {
         throw new ApiException(410, "Expired", "too old resource version: " + fromRevision + " (" + b.horizon + ")");
       } else {
         for (Change c : b.history) {
-          if (c.revision() > fromRevision) deliver(w, c);
+          if (c.revision() > fromRevision) deliver(w, c, new WatchEvent[WatchEvent.Type.values().length]);
         }
       }
       b.watches.add(w);
@@ -267,25 +267,33 @@ public final class ObjectStore {
     while (b.history.size() > historyPerType) {
       b.horizon = b.history.removeFirst().revision();
     }
-    for (Watch w : b.watches) deliver(w, c);
+    WatchEvent[] shared = new WatchEvent[WatchEvent.Type.values().length];
+    for (Watch w : b.watches) deliver(w, c, shared);
     for (Consumer<Change> l : listeners) l.accept(c);
   }
 
   /** Selector semantics of kube's cacher: an object that stops matching arrives as DELETED. */
-  private static void deliver(Watch w, Change c) {
+  private static void deliver(Watch w, Change c, WatchEvent[] shared) {
     boolean now = c.type() != WatchEvent.Type.DELETED && w.passes(c.current());
     boolean before = c.previous() != null && w.passes(c.previous());
     if (c.type() == WatchEvent.Type.DELETED) {
-      if (before) w.offer(new WatchEvent(WatchEvent.Type.DELETED, c.current()));
+      if (before) w.offer(shared(shared, WatchEvent.Type.DELETED, c.current()));
     } else if (now && before) {
-      w.offer(new WatchEvent(WatchEvent.Type.MODIFIED, c.current()));
+      w.offer(shared(shared, WatchEvent.Type.MODIFIED, c.current()));
     } else if (now) {
-      w.offer(new WatchEvent(WatchEvent.Type.ADDED, c.current()));
+      w.offer(shared(shared, WatchEvent.Type.ADDED, c.current()));
     } else if (before) {
       ObjectNode last = c.previous().deepCopy();
       ((ObjectNode) last.get("metadata")).put("resourceVersion", Long.toString(c.revision()));
       w.offer(new WatchEvent(WatchEvent.Type.DELETED, last));
     }
+  }
+
+  /** One event object per type and change, so its JSON line is written once for all watchers. */
+  private static WatchEvent shared(WatchEvent[] cache, WatchEvent.Type type, ObjectNode obj) {
+    int i = type.ordinal();
+    if (cache[i] == null) cache[i] = new WatchEvent(type, obj);
+    return cache[i];
   }
 
   /** Every stored object of a type, for controllers inside the server. */
