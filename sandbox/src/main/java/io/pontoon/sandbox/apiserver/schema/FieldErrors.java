@@ -109,23 +109,6 @@ final class FieldErrors {
 
   /** Go's %q of a string. */
   static String quote(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    s.codePoints().forEach(cp -> {
-      switch (cp) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\t' -> sb.append("\\t");
-        case '\r' -> sb.append("\\r");
-        default -> {
-          if (cp < 0x20 || cp == 0x7f) {
-            sb.append(String.format("\\x%02x", cp));
-          } else {
-            sb.appendCodePoint(cp);
-          }
-        }
-      }
-    });
-    return sb.append('"').toString();
+    return io.pontoon.sandbox.apiserver.GoQuote.quote(s);
   }
 }
