@@ -80,12 +80,16 @@ final class ContainerProcess implements RunningContainer {
     } else {
       killGroupQuietly("TERM");
       process.destroy(); // reaches the process even if it was not yet its own group
-      scheduler.schedule(() -> {
-        if (!exit.isDone()) {
-          LOG.info("{} pid={} event=container-killed-after-grace", description, pid());
-          kill();
-        }
-      }, graceMillis, TimeUnit.MILLISECONDS);
+      try {
+        scheduler.schedule(() -> {
+          if (!exit.isDone()) {
+            LOG.info("{} pid={} event=container-killed-after-grace", description, pid());
+            kill();
+          }
+        }, graceMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        kill(); // the runtime is closing: no grace left to wait for
+      }
     }
     return exit.thenApply(code -> null);
   }

@@ -45,6 +45,7 @@ public final class NetnsRuntime implements ContainerRuntime {
   private static final List<String> PLACEHOLDER = List.of("sleep", "infinity");
   static final int START_ERROR_EXIT_CODE = 128;
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+  private static final Duration NAMESPACE_JOIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final Dataplane dataplane;
   private final NodeNetwork node;
@@ -168,11 +169,47 @@ public final class NetnsRuntime implements ContainerRuntime {
     } catch (IOException e) {
       throw CommandRunner.missingTool(cmd, e);
     }
+    awaitInNamespace(process, sandbox.netns(), description);
     ContainerProcess started = ContainerProcess.started(description, process, ip.runner(), scheduler);
     sandbox.containers().add(started);
     LOG.info("{} pid={} netns={} argv=\"{}\" event=container-started", description, process.pid(), sandbox.netns(),
         String.join(" ", argv));
     return started;
+  }
+
+  /**
+   * Returns once the new process has joined the pod's namespace (or already ended). Until then it
+   * is not among the namespace's pids, and a concurrent teardown would miss it.
+   */
+  private static void awaitInNamespace(Process process, String netns, String description) {
+    String expected;
+    try {
+      expected = "net:[" + Files.getAttribute(Ip.NETNS_DIR.resolve(netns), "unix:ino") + "]";
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the network namespace " + netns + " of " + description + " vanished", e);
+    }
+    Path link = Path.of("/proc", Long.toString(process.pid()), "ns", "net");
+    long deadline = System.nanoTime() + NAMESPACE_JOIN_TIMEOUT.toNanos();
+    while (process.isAlive()) {
+      try {
+        if (expected.equals(Files.readSymbolicLink(link).toString())) return;
+      } catch (IOException e) {
+        return; // ended meanwhile: its exit code tells the rest
+      }
+      if (System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        throw new IllegalStateException(description + " did not enter network namespace " + netns + " within "
+            + NAMESPACE_JOIN_TIMEOUT);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IllegalStateException("interrupted while starting " + description, e);
+      }
+    }
   }
 
   private Map<String, String> environment(PodRef pod, ContainerSpec container) {
