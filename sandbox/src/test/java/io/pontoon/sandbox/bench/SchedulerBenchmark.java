@@ -1,4 +1,4 @@
-package io.pontoon.sandbox.cluster.scheduler;
+package io.pontoon.sandbox.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.SandboxCluster;
+import io.pontoon.sandbox.cluster.scheduler.TestNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
