@@ -9,6 +9,8 @@ final class ClusterComponents {
 
   static List<ClusterComponent> of(ClusterSpec spec) {
     List<ClusterComponent> list = new ArrayList<>();
+    list.add(new io.pontoon.sandbox.cluster.scheduler.Scheduler());
+    list.add(new io.pontoon.sandbox.cluster.controllers.NodeLifecycleController());
     return list;
   }
 }
