@@ -149,6 +149,7 @@ final class ApiHandler {
         throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested "
             + "resource");
       }
+      if (type.key().equals("bindings")) return bindings(req);
       return reviews.create(req, type);
     }
     switch (type.key() + "/" + info.subresource()) {
@@ -170,6 +171,18 @@ final class ApiHandler {
         return resources.handle(req, type);
       }
     }
+  }
+
+  /** {@code POST namespaces/NS/bindings}: the older form of {@code pods/NAME/binding}. */
+  private ApiResponse bindings(ApiRequest req) {
+    var body = resources.parseObject(req);
+    String pod = Meta.name(body);
+    if (pod.isEmpty()) {
+      throw ApiException.invalid("", "Binding", "", List.of(new ApiException.Cause("FieldValueRequired",
+          "Required value: name or generateName is required", "metadata.name")));
+    }
+    ResourceType pods = registry.byKey("pods").orElseThrow();
+    return ApiResponse.Full.json(201, Subresources.bind(resources, pods, req.info().namespace(), pod, body));
   }
 
   private static ApiException methodNotAllowed() {
