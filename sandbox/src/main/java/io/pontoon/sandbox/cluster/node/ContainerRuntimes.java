@@ -1,0 +1,28 @@
+package io.pontoon.sandbox.cluster.node;
+
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the container runtime of a node. This is the one place the dataplane runtime plugs in:
+ * when {@code spec.dataplane()} is set, return it here instead of the simulated one.
+ */
+public final class ContainerRuntimes {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntimes.class);
+
+  private ContainerRuntimes() {}
+
+  /**
+   * The runtime for {@code node}. {@code timers} is the node host's shared scheduler, for
+   * runtimes that need delayed work; a runtime must not block it.
+   */
+  public static ContainerRuntime forNode(NodeEnv node, ScheduledExecutorService timers) {
+    if (node.spec().dataplane()) {
+      // Hook: the dataplane runtime (cluster/dataplane) is returned here once it exists.
+      LOG.warn("cluster={} node={} dataplane=requested runtime=simulated reason=\"no dataplane runtime yet\"",
+          node.spec().name(), node.name());
+    }
+    return new SimulatedRuntime(node.name(), timers);
+  }
+}
