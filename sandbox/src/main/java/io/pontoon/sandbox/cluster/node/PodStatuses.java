@@ -123,7 +123,7 @@ final class PodStatuses {
     PodStatusBuilder b = new PodStatusBuilder(current)
         .withPhase(phase)
         .withConditions(conditions)
-        .withInitContainerStatuses(init.isEmpty() ? null : init)
+        .withInitContainerStatuses(init)
         .withContainerStatuses(app)
         .withHostIP(hostIp)
         .withHostIPs(new HostIP(hostIp))
