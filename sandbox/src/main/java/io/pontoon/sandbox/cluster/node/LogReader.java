@@ -32,12 +32,17 @@ final class LogReader {
   Buffer readInitial() throws IOException {
     Deque<String> lines = new ArrayDeque<>();
     long max = opts.tailLines().orElse(Long.MAX_VALUE);
+    StringBuilder partial = new StringBuilder();
     for (String line : completeLines(read())) {
       String rendered = render(line);
       if (rendered == null) continue;
-      lines.addLast(rendered);
+      partial.append(rendered);
+      if (!rendered.endsWith("\n")) continue; // a partial entry: tailLines counts whole lines
+      lines.addLast(partial.toString());
+      partial.setLength(0);
       if (lines.size() > max) lines.removeFirst();
     }
+    if (partial.length() > 0) lines.addLast(partial.toString());
     StringBuilder sb = new StringBuilder();
     lines.forEach(sb::append);
     return limit(sb.toString());
