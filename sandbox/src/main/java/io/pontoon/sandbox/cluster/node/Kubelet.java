@@ -55,6 +55,8 @@ final class Kubelet {
   private final String hostIp;
   private final Consumer<String> enqueue;
   private final Map<String, PodRecord> records = new ConcurrentHashMap<>();
+  /** When the watch first showed a pod not yet worked on; the start delay counts from there. */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   private final AtomicLong statusWrites = new AtomicLong();
   private volatile boolean paused;
   private volatile SharedIndexInformer<Pod> informer;
@@ -75,6 +77,7 @@ final class Kubelet {
         .inform(new ResourceEventHandler<>() {
           @Override
           public void onAdd(Pod pod) {
+            firstSeen.putIfAbsent(key(pod), Instant.now());
             enqueue.accept(key(pod));
           }
 
@@ -85,6 +88,7 @@ final class Kubelet {
 
           @Override
           public void onDelete(Pod pod, boolean finalStateUnknown) {
+            firstSeen.remove(key(pod));
             enqueue.accept(key(pod));
           }
         }, 0);
@@ -170,16 +174,17 @@ final class Kubelet {
     String apiPhase = pod.getStatus() == null ? "" : String.valueOf(pod.getStatus().getPhase());
     if (rec == null && (apiPhase.equals("Succeeded") || apiPhase.equals("Failed"))) return Result.done();
     if (rec == null) {
-      rec = newRecord(pod);
+      rec = newRecord(pod, firstSeen.getOrDefault(podKey, Instant.now()));
+      firstSeen.remove(podKey);
       records.put(podKey, rec);
     }
     return sync(pod, rec);
   }
 
-  private PodRecord newRecord(Pod pod) {
+  private PodRecord newRecord(Pod pod, Instant seen) {
     PodRef ref = new PodRef(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
         pod.getMetadata().getUid());
-    PodRecord rec = new PodRecord(ref, Instant.now());
+    PodRecord rec = new PodRecord(ref, seen);
     if (pod.getSpec().getInitContainers() != null) {
       for (Container c : pod.getSpec().getInitContainers()) rec.init.add(new ContainerRecord(c.getName(), image(c), true));
     }
@@ -197,13 +202,15 @@ final class Kubelet {
     String restartPolicy = PodStatuses.restartPolicy(pod);
     if (rec.terminalPhase == null) {
       if (!rec.sandboxReady) {
-        rec.podIp = ipam.allocate(rec.ref.uid());
+        // a hostNetwork pod shares the node's address and takes none from the podCIDR
+        rec.podIp = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? hostIp : ipam.allocate(rec.ref.uid());
         runtime.startPodSandbox(rec.ref, rec.podIp);
         rec.sandboxReady = true;
         rec.sandboxAt = now;
         LOG.debug("node={} pod={} ip={} event=sandbox", env.name(), key(pod), rec.podIp);
       }
-      Instant startAt = rec.sandboxAt.plus(config.containerStartDelay());
+      // counted from when the pod was seen: a kubelet behind on work reports Running at once
+      Instant startAt = rec.startTime.plus(config.containerStartDelay());
       if (now.isBefore(startAt)) {
         requeue = Duration.between(now, startAt);
       } else {

@@ -10,11 +10,12 @@ import java.util.stream.Stream;
 /** The kubelet's state of one pod (one UID), owned by that pod's worker. */
 final class PodRecord {
   final PodRef ref;
+  /** When the kubelet first saw the pod (status.startTime); containers start {@code containerStartDelay} later. */
   final Instant startTime;
   final List<ContainerRecord> init = new ArrayList<>();
   final List<ContainerRecord> app = new ArrayList<>();
   String podIp;
-  /** When the sandbox was made; containers start {@code containerStartDelay} later. */
+  /** When the sandbox was made. */
   Instant sandboxAt;
   boolean sandboxReady;
   boolean terminating;

@@ -163,6 +163,17 @@ class SimulatedNodeIT {
   }
 
   @Test
+  void hostNetworkPodTakesTheNodeAddress() {
+    String name = "hostnet-" + SEQ.incrementAndGet();
+    client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withNodeName("t-node-1").withHostNetwork(true)
+        .addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
+    await().atMost(DEADLINE).until(() -> "Running".equals(client.pods().inNamespace("default").withName(name).get()
+        .getStatus().getPhase()));
+    assertThat(client.pods().inNamespace("default").withName(name).get().getStatus().getPodIP()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void kubectlLogsReachTheKubeletThroughTheApiServer() {
     Pod p = pod("t-node-2", "Always", List.of("sh", "-c", "echo hello; echo world; sleep infinity"));
     awaitPhase(p, "Running");
