@@ -25,7 +25,7 @@ public final class NodeControl implements ClusterComponent {
   private SharedIndexInformer<Node> informer;
 
   public NodeControl(List<StoppableNode> nodes) {
-    this.nodes = nodes.stream().collect(Collectors.toMap(StoppableNode::nodeName, Function.identity()));
+    this.nodes = nodes.stream().collect(Collectors.toMap(StoppableNode::name, Function.identity()));
   }
 
   @Override
@@ -55,12 +55,12 @@ public final class NodeControl implements ClusterComponent {
     StoppableNode node = nodes.get(n.getMetadata().getName());
     if (node == null) return;
     String want = n.getMetadata().getAnnotations() == null ? null : n.getMetadata().getAnnotations().get(ANNOTATION);
-    if (STOPPED.equals(want) && !node.kubeletStopped()) {
-      LOG.info("node={} kubelet=stopped", node.nodeName());
-      node.stopKubelet();
-    } else if (RUNNING.equals(want) && node.kubeletStopped()) {
-      LOG.info("node={} kubelet=started", node.nodeName());
-      node.startKubelet();
+    if (STOPPED.equals(want) && !node.isStopped()) {
+      LOG.info("node={} kubelet=stopped", node.name());
+      node.stop();
+    } else if (RUNNING.equals(want) && node.isStopped()) {
+      LOG.info("node={} kubelet=started", node.name());
+      node.start();
     }
   }
 

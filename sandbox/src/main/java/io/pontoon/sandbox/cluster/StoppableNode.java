@@ -2,13 +2,14 @@ package io.pontoon.sandbox.cluster;
 
 /** A simulated node whose kubelet can be stopped and started, as in a network partition. */
 public interface StoppableNode {
-  String nodeName();
+  /** The node's name. */
+  String name();
 
   /** Stops heartbeats and pod handling; the node's containers keep running. */
-  void stopKubelet();
+  void stop();
 
   /** Resumes heartbeats and reconciles pods again. */
-  void startKubelet();
+  void start();
 
-  boolean kubeletStopped();
+  boolean isStopped();
 }

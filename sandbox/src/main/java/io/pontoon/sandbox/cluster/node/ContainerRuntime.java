@@ -16,9 +16,19 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Identifies a pod to the runtime. */
   record PodRef(String namespace, String name, String uid) {}
 
-  /** One container to start. The image is not pulled or used. */
+  /**
+   * One container to start. The image is not pulled or used. The runtime writes the container's
+   * output to {@code logFile}, one line per entry in the CRI format containerd uses
+   * ({@code <RFC3339Nano time> <stdout|stderr> <F|P> <text>}); the kubelet serves other lines as
+   * they are, without a time.
+   */
   record ContainerSpec(String name, List<String> command, List<String> args, Map<String, String> env,
-      Path logFile) {}
+      Path logFile, String image) {
+    public ContainerSpec(String name, List<String> command, List<String> args, Map<String, String> env,
+        Path logFile) {
+      this(name, command, args, env, logFile, "");
+    }
+  }
 
   /** A started container. */
   interface RunningContainer {
@@ -33,6 +43,24 @@ public interface ContainerRuntime extends AutoCloseable {
   void startPodSandbox(PodRef pod, String podIp);
 
   RunningContainer startContainer(PodRef pod, ContainerSpec container);
+
+  /**
+   * Starts an init container, which the kubelet waits for to exit. A runtime with real processes
+   * runs it like any other; the simulated one lets it finish at once.
+   */
+  default RunningContainer startInitContainer(PodRef pod, ContainerSpec container) {
+    return startContainer(pod, container);
+  }
+
+  /** The node's InternalIP, where its kubelet listens and what pods see as hostIP. */
+  default String nodeIp() {
+    return "127.0.0.1";
+  }
+
+  /** {@code nodeInfo.containerRuntimeVersion}, as {@code <name>://<version>}. */
+  default String version() {
+    return "sandbox://0.1.0";
+  }
 
   /** Removes the pod's sandbox and everything in it; idempotent. */
   void stopPodSandbox(PodRef pod);
