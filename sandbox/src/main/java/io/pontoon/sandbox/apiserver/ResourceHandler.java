@@ -178,6 +178,7 @@ final class ResourceHandler {
     try {
       return store.create(type, admitted);
     } catch (ApiException e) {
+      admission.abandon(type, admitted);
       if (e.code() == 409) throw ApiException.alreadyExists(type.group(), type.plural(), name);
       throw e;
     }
@@ -300,12 +301,17 @@ final class ResourceHandler {
     if (Objects.equals(stripVolatile(admitted), stripVolatile(old))) return old;
     if (req.dryRun()) return admitted;
     long expected = ObjectStore.resourceVersionOf(old);
-    if (Meta.isDeleting(admitted) && !Meta.hasFinalizers(admitted)
-        && admitted.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
-      // the last finalizer went away from an object that waits only for them: it is deleted now
-      return store.remove(type, Meta.namespace(admitted), Meta.name(admitted), expected);
+    try {
+      if (Meta.isDeleting(admitted) && !Meta.hasFinalizers(admitted)
+          && admitted.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
+        // the last finalizer went away from an object that waits only for them: it is deleted now
+        return store.remove(type, Meta.namespace(admitted), Meta.name(admitted), expected);
+      }
+      return store.update(type, admitted, expected);
+    } catch (ApiException e) {
+      admission.abandon(type, admitted);
+      throw e;
     }
-    return store.update(type, admitted, expected);
   }
 
   private static ObjectNode meta(ObjectNode o) {
