@@ -202,7 +202,8 @@ final class ResourceHandler {
 
   ObjectNode update(ApiRequest req, ResourceType type, ObjectNode obj) {
     RequestInfo info = req.info();
-    checkTypeMeta(type, info.version(), obj);
+    // a scale subresource takes an autoscaling/v1 Scale, checked by its own handler
+    if (!info.subresource().equals("scale")) checkTypeMeta(type, info.version(), obj);
     String bodyName = Meta.name(obj);
     if (!bodyName.isEmpty() && !bodyName.equals(info.name())) {
       throw ApiException.badRequest("the name of the object (" + bodyName

@@ -9,6 +9,7 @@ final class ClusterComponents {
 
   static List<ClusterComponent> of(ClusterSpec spec) {
     List<ClusterComponent> list = new ArrayList<>();
+    list.add(new io.pontoon.sandbox.cluster.controllers.ReplicaSetController());
     return list;
   }
 }
