@@ -244,8 +244,23 @@ final class ResourceHandler {
         return write(req, type, old, patched);
       } catch (ApiException e) {
         // a concurrent writer won; a patch without a pinned version is retried on the new object
-        if (e.code() != 409 || !pinned.isEmpty() || attempt >= PATCH_RETRIES) throw e;
+        if (e.code() != 409 || attempt >= PATCH_RETRIES || pinsVersion(base, req.body(), patchType, type)) throw e;
       }
+    }
+  }
+
+  /**
+   * Whether the patch body itself names a resourceVersion: the patched object always carries one
+   * (the base's), so the patch is applied again onto a base whose version is blank.
+   */
+  private static boolean pinsVersion(ObjectNode base, byte[] body, PatchType patchType, ResourceType type) {
+    ObjectNode blank = base.deepCopy();
+    Meta.metadata(blank).put("resourceVersion", "");
+    try {
+      return !Patches.apply(blank, body, patchType, type.group(), base.path("kind").asText())
+          .path("metadata").path("resourceVersion").asText("").isEmpty();
+    } catch (ApiException e) {
+      return true;
     }
   }
 

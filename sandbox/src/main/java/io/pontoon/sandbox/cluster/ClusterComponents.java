@@ -10,6 +10,7 @@ final class ClusterComponents {
   static List<ClusterComponent> of(ClusterSpec spec) {
     List<ClusterComponent> list = new ArrayList<>();
     list.add(new io.pontoon.sandbox.cluster.controllers.ReplicaSetController());
+    list.add(new io.pontoon.sandbox.cluster.controllers.DeploymentController());
     return list;
   }
 }

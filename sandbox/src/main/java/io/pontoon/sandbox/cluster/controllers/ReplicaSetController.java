@@ -390,9 +390,9 @@ public final class ReplicaSetController implements ClusterComponent, Reconciler 
     }
     return new ReplicaSetStatusBuilder()
         .withReplicas(owned.size())
-        .withFullyLabeledReplicas(fullyLabeled)
-        .withReadyReplicas(ready)
-        .withAvailableReplicas(available)
+        .withFullyLabeledReplicas(DeploymentController.omitZero(fullyLabeled))
+        .withReadyReplicas(DeploymentController.omitZero(ready))
+        .withAvailableReplicas(DeploymentController.omitZero(available))
         .withObservedGeneration(rs.getMetadata().getGeneration())
         .withConditions(conditions.isEmpty() ? null : conditions)
         .build();
