@@ -11,6 +11,8 @@ final class ClusterComponents {
     List<ClusterComponent> list = new ArrayList<>();
     list.add(new io.pontoon.sandbox.cluster.controllers.ReplicaSetController());
     list.add(new io.pontoon.sandbox.cluster.controllers.DeploymentController());
+    list.add(new io.pontoon.sandbox.cluster.controllers.EndpointSliceController());
+    list.add(new io.pontoon.sandbox.cluster.controllers.RootCaPublisher());
     return list;
   }
 }
