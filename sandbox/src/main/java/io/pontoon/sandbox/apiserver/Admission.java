@@ -27,11 +27,14 @@ final class Admission {
   private final CustomResources customResources;
   private final Validation validation;
   private final EscalationCheck escalation;
+  private final ServiceAddresses serviceAddresses;
   private volatile long defaultTolerationSeconds = 300;
 
   Admission(ObjectStore store, io.pontoon.sandbox.apiserver.resources.ResourceRegistry registry,
-      WebhookAdmission webhooks, CustomResources customResources, EscalationCheck escalation) {
+      WebhookAdmission webhooks, CustomResources customResources, EscalationCheck escalation,
+      ServiceAddresses serviceAddresses) {
     this.escalation = escalation;
+    this.serviceAddresses = serviceAddresses;
     this.store = store;
     this.registry = registry;
     this.webhooks = webhooks;
@@ -59,7 +62,14 @@ final class Admission {
     if (type.key().equals(CustomResources.CRD_KEY)) causes.addAll(customResources.validateDefinition(o));
     if (!causes.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), Meta.name(o), causes);
     preventEscalation(req, type, o, old);
+    // the service registry allocates addresses once the object is otherwise valid
+    if (type.key().equals("services")) serviceAddresses.admit(o, old, req.dryRun());
     return o;
+  }
+
+  /** The write after a successful {@link #admit} failed: allocations made for it go back. */
+  void abandon(ResourceType type, ObjectNode admitted) {
+    if (type.key().equals("services")) serviceAddresses.abandon(admitted);
   }
 
   /** RBAC objects may grant only what their author holds, unless it may escalate or bind. */

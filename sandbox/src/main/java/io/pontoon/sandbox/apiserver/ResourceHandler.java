@@ -182,6 +182,7 @@ final class ResourceHandler {
     try {
       return store.create(type, admitted);
     } catch (ApiException e) {
+      admission.abandon(type, admitted);
       if (e.code() == 409) throw ApiException.alreadyExists(type.group(), type.plural(), name);
       throw e;
     }
@@ -205,7 +206,8 @@ final class ResourceHandler {
 
   ObjectNode update(ApiRequest req, ResourceType type, ObjectNode obj) {
     RequestInfo info = req.info();
-    checkTypeMeta(type, info.version(), obj);
+    // a scale subresource takes an autoscaling/v1 Scale, checked by its own handler
+    if (!info.subresource().equals("scale")) checkTypeMeta(type, info.version(), obj);
     String bodyName = Meta.name(obj);
     if (!bodyName.isEmpty() && !bodyName.equals(info.name())) {
       throw ApiException.badRequest("the name of the object (" + bodyName
@@ -246,8 +248,23 @@ final class ResourceHandler {
         return write(req, type, old, patched);
       } catch (ApiException e) {
         // a concurrent writer won; a patch without a pinned version is retried on the new object
-        if (e.code() != 409 || !pinned.isEmpty() || attempt >= PATCH_RETRIES) throw e;
+        if (e.code() != 409 || attempt >= PATCH_RETRIES || pinsVersion(base, req.body(), patchType, type)) throw e;
       }
+    }
+  }
+
+  /**
+   * Whether the patch body itself names a resourceVersion: the patched object always carries one
+   * (the base's), so the patch is applied again onto a base whose version is blank.
+   */
+  private static boolean pinsVersion(ObjectNode base, byte[] body, PatchType patchType, ResourceType type) {
+    ObjectNode blank = base.deepCopy();
+    Meta.metadata(blank).put("resourceVersion", "");
+    try {
+      return !Patches.apply(blank, body, patchType, type.group(), base.path("kind").asText())
+          .path("metadata").path("resourceVersion").asText("").isEmpty();
+    } catch (ApiException e) {
+      return true;
     }
   }
 
@@ -304,12 +321,17 @@ final class ResourceHandler {
     if (Objects.equals(stripVolatile(admitted), stripVolatile(old))) return old;
     if (req.dryRun()) return admitted;
     long expected = ObjectStore.resourceVersionOf(old);
-    if (Meta.isDeleting(admitted) && !Meta.hasFinalizers(admitted)
-        && admitted.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
-      // the last finalizer went away from an object that waits only for them: it is deleted now
-      return store.remove(type, Meta.namespace(admitted), Meta.name(admitted), expected);
+    try {
+      if (Meta.isDeleting(admitted) && !Meta.hasFinalizers(admitted)
+          && admitted.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
+        // the last finalizer went away from an object that waits only for them: it is deleted now
+        return store.remove(type, Meta.namespace(admitted), Meta.name(admitted), expected);
+      }
+      return store.update(type, admitted, expected);
+    } catch (ApiException e) {
+      admission.abandon(type, admitted);
+      throw e;
     }
-    return store.update(type, admitted, expected);
   }
 
   private static ObjectNode meta(ObjectNode o) {

@@ -87,6 +87,7 @@ public final class SandboxApiServer implements AutoCloseable {
   private final ServerControllers controllers;
   private final HttpFrontend frontend;
   private final Admission admission;
+  private final ServiceAddresses serviceAddresses;
   private final String adminToken;
   private final IssuedCertificate adminCert;
   private final int port;
@@ -99,7 +100,9 @@ public final class SandboxApiServer implements AutoCloseable {
     CustomResources customResources = new CustomResources(registry, store);
     WebhookAdmission webhooks = new WebhookAdmission(store, registry);
     RbacAuthorizer authorizer = new RbacAuthorizer(rbacObjects());
-    this.admission = new Admission(store, registry, webhooks, customResources, new EscalationCheck(authorizer));
+    this.serviceAddresses = new ServiceAddresses(ServiceCidr.parse(options.serviceCidr()), new java.util.Random());
+    this.admission = new Admission(store, registry, webhooks, customResources, new EscalationCheck(authorizer),
+        serviceAddresses);
     Deleter deleter = new Deleter(store);
     TableConvertor tables = new TableConvertor(customResources);
     ResourceHandler resources = new ResourceHandler(store, admission, deleter, tables);
@@ -126,6 +129,7 @@ public final class SandboxApiServer implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64).setEventLoopPoolSize(2));
     this.controllers = new ServerControllers(store, registry, deleter, customResources, ca, options.clusterName());
     bootstrap();
+    serviceAddresses.start(store, store.all(registry.byKey("services").orElseThrow()));
     controllers.start();
     String[] serverAddress = new String[1];
     Discovery[] discovery = new Discovery[1];
@@ -148,6 +152,8 @@ public final class SandboxApiServer implements AutoCloseable {
       throw e;
     }
     serverAddress[0] = options.host() + ":" + port;
+    KubernetesService.publish(store, registry, serviceAddresses.kubernetesServiceIp(),
+        options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host(), port);
     discovery[0] = new Discovery(registry, serverAddress[0]);
     handler[0] = new ApiHandler(registry, store, authenticator, authorizer, discovery[0], resources,
         new Reviews(tokens, authorizer, store));

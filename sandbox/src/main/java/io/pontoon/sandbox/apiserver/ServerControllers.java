@@ -66,7 +66,8 @@ final class ServerControllers implements AutoCloseable {
       String apiVersion = obj.path("apiVersion").asText();
       loop.execute(() -> safely(() -> onChange(kind, apiVersion, change)));
     });
-    loop.scheduleWithFixedDelay(() -> safely(this::resync), 2, 2, TimeUnit.SECONDS);
+    // a first pass right away: the namespaces created at bootstrap get their ServiceAccounts at once
+    loop.scheduleWithFixedDelay(() -> safely(this::resync), 0, 2, TimeUnit.SECONDS);
   }
 
   private void safely(Runnable r) {

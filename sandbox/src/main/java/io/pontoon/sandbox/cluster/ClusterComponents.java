@@ -1,6 +1,10 @@
 package io.pontoon.sandbox.cluster;
 
+import io.pontoon.sandbox.cluster.controllers.DeploymentController;
+import io.pontoon.sandbox.cluster.controllers.EndpointSliceController;
 import io.pontoon.sandbox.cluster.controllers.NodeLifecycleController;
+import io.pontoon.sandbox.cluster.controllers.ReplicaSetController;
+import io.pontoon.sandbox.cluster.controllers.RootCaPublisher;
 import io.pontoon.sandbox.cluster.node.NodeHost;
 import io.pontoon.sandbox.cluster.node.SimulatedNode;
 import io.pontoon.sandbox.cluster.scheduler.Scheduler;
@@ -23,8 +27,13 @@ final class ClusterComponents {
       list.add(node);
     }
     list.add(new NodeControl(nodes));
+    // kube-scheduler and the kube-controller-manager loops that matter here
     list.add(new Scheduler());
     list.add(new NodeLifecycleController());
+    list.add(new ReplicaSetController());
+    list.add(new DeploymentController());
+    list.add(new EndpointSliceController());
+    list.add(new RootCaPublisher());
     return list;
   }
 }
