@@ -71,19 +71,32 @@ public final class TestNodes {
         .build()).create();
     Map<String, Quantity> alloc = new HashMap<>();
     spec.allocatable().forEach((k, v) -> alloc.put(k, new Quantity(v)));
-    node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(alloc).withAllocatable(alloc)
-        .withConditions(condition("Ready", spec.ready())).build());
-    return client.nodes().resource(node).updateStatus();
+    var status = new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(alloc).withAllocatable(alloc)
+        .withConditions(condition("Ready", spec.ready())).build();
+    return writeStatus(client, spec.name(), n -> n.setStatus(status));
+  }
+
+  /** Status writes retried on conflict: controllers may write the node in between, as in a cluster. */
+  private static Node writeStatus(KubernetesClient client, String name, java.util.function.Consumer<Node> change) {
+    for (int attempt = 0; ; attempt++) {
+      Node node = client.nodes().withName(name).get();
+      change.accept(node);
+      try {
+        return client.nodes().resource(node).updateStatus();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) throw e;
+      }
+    }
   }
 
   /** Posts a fresh Ready condition, as a kubelet does on its status updates. */
   public static Node postReady(KubernetesClient client, String name, String status) {
-    Node node = client.nodes().withName(name).get();
-    List<NodeCondition> conditions = new ArrayList<>(node.getStatus().getConditions());
-    conditions.removeIf(c -> "Ready".equals(c.getType()));
-    conditions.add(condition("Ready", status));
-    node.getStatus().setConditions(conditions);
-    return client.nodes().resource(node).updateStatus();
+    return writeStatus(client, name, node -> {
+      List<NodeCondition> conditions = new ArrayList<>(node.getStatus().getConditions());
+      conditions.removeIf(c -> "Ready".equals(c.getType()));
+      conditions.add(condition("Ready", status));
+      node.getStatus().setConditions(conditions);
+    });
   }
 
   static NodeCondition condition(String type, String status) {
