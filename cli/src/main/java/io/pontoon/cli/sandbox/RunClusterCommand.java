@@ -36,12 +36,18 @@ public final class RunClusterCommand implements Callable<Integer> {
   @Option(names = "--dataplane", description = "Pods are network namespaces running real processes (root).")
   boolean dataplane;
 
+  @Option(names = "--index", defaultValue = "1", description = "The cluster's number in its sandbox.")
+  int index;
+
+  @Option(names = "--sandbox-id", description = "Short id of the sandbox (unique network names on the host).")
+  String sandboxId;
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("ready"));
     ClusterSpec spec = ClusterSpec.defaults(name).withNodes(nodes).withCidrs(podCidr, serviceCidr)
-        .withDataplane(dataplane).withDir(dir);
+        .withDataplane(dataplane).withDir(dir).inSandbox(index, sandboxId);
     SandboxCluster cluster = SandboxCluster.start(spec);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

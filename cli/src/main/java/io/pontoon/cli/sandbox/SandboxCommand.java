@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Run local simulated Kubernetes clusters (the embedded default for trying Pontoon).",
     subcommands = {SandboxUpCommand.class, SandboxStatusCommand.class, SandboxNodeCommand.class,
-        SandboxDownCommand.class, ApiServerCommand.class, RunClusterCommand.class})
+        SandboxDownCommand.class, SandboxNetnsCommand.class, ApiServerCommand.class, RunClusterCommand.class})
 public final class SandboxCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,6 +1,8 @@
 package io.pontoon.cli.sandbox;
 
 import io.pontoon.cli.UserError;
+import io.pontoon.sandbox.cluster.dataplane.Dataplane;
+import io.pontoon.sandbox.cluster.dataplane.SandboxId;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,8 +60,9 @@ public final class SandboxUpCommand implements Callable<Integer> {
     Cidrs.requireIpv4Cidr(spec.commandLine(), "--pod-cidr", podCidr);
     Cidrs.requireIpv4Cidr(spec.commandLine(), "--service-cidr", serviceCidr);
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
-    if (dataplane && !"root".equals(System.getProperty("user.name"))) {
-      throw new UserError("--dataplane needs root: it creates network namespaces (run with sudo, or leave it out)");
+    if (dataplane && !Dataplane.missingRequirements().isEmpty()) {
+      throw new UserError("--dataplane cannot run here: " + String.join("; ", Dataplane.missingRequirements())
+          + " (run as root with iproute2 installed, or leave --dataplane out)");
     }
     PrintWriter out = spec.commandLine().getOut();
     Files.createDirectories(dir);
@@ -70,7 +73,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    String sandboxId = SandboxDir.sandboxId(dir);
+    String sandboxId = SandboxId.forDirectory(dir).value();
     List<Process> started = new ArrayList<>();
     List<SandboxState.Cluster> state = new ArrayList<>();
     try {
@@ -82,13 +85,13 @@ public final class SandboxUpCommand implements Callable<Integer> {
         Path log = cdir.resolve("cluster.log");
         List<String> cmd = new ArrayList<>(Launcher.selfCommand());
         cmd.addAll(List.of("sandbox", "run-cluster", "--dir", cdir.toString(), "--name", name,
-            "--nodes", Integer.toString(nodes), "--pod-cidr", podCidr, "--service-cidr", serviceCidr));
+            "--nodes", Integer.toString(nodes), "--pod-cidr", podCidr, "--service-cidr", serviceCidr,
+            "--index", Integer.toString(i), "--sandbox-id", sandboxId));
         if (dataplane) cmd.add("--dataplane");
         ProcessBuilder pb = new ProcessBuilder(cmd)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectErrorStream(true);
-        pb.environment().put("PONTOON_SANDBOX_ID", sandboxId);
         Process p = pb.start();
         started.add(p);
         out.println("starting " + name + " (pid " + p.pid() + ", log " + log + ")");

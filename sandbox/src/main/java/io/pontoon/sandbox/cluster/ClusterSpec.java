@@ -10,6 +10,9 @@ import java.util.Objects;
  *
  * @param dir where the cluster keeps its files (kubeconfig, PKI, logs); null for in-memory only
  * @param dataplane pods are network namespaces with real processes (root only)
+ * @param index the cluster's number in its sandbox (1 for cluster-1), which picks its underlay
+ * @param sandboxId the sandbox's short id that makes host-wide network names unique; null means
+ *     derived from the parent of {@code dir}
  */
 public record ClusterSpec(
     String name,
@@ -19,7 +22,9 @@ public record ClusterSpec(
     String serviceCidr,
     boolean dataplane,
     Path dir,
-    Timings timings) {
+    Timings timings,
+    int index,
+    String sandboxId) {
 
   /** Capacity of every simulated node. */
   public record NodeShape(String cpu, String memory, int maxPods, int podCidrPrefix) {
@@ -59,35 +64,41 @@ public record ClusterSpec(
     Objects.requireNonNull(podCidr, "podCidr");
     Objects.requireNonNull(serviceCidr, "serviceCidr");
     Objects.requireNonNull(timings, "timings");
+    if (index < 0 || index > 255) throw new IllegalArgumentException("cluster index must be 0..255, got " + index);
   }
 
   public static ClusterSpec defaults(String name) {
     return new ClusterSpec(name, 2, NodeShape.defaults(), "10.244.0.0/16", "10.96.0.0/12", false, null,
-        Timings.defaults());
+        Timings.defaults(), 1, null);
   }
 
   public ClusterSpec withNodes(int n) {
-    return new ClusterSpec(name, n, nodeShape, podCidr, serviceCidr, dataplane, dir, timings);
+    return new ClusterSpec(name, n, nodeShape, podCidr, serviceCidr, dataplane, dir, timings, index, sandboxId);
   }
 
   public ClusterSpec withTimings(Timings t) {
-    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, dataplane, dir, t);
+    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, dataplane, dir, t, index, sandboxId);
   }
 
   public ClusterSpec withDir(Path d) {
-    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, dataplane, d, timings);
+    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, dataplane, d, timings, index, sandboxId);
   }
 
   public ClusterSpec withCidrs(String pods, String services) {
-    return new ClusterSpec(name, nodes, nodeShape, pods, services, dataplane, dir, timings);
+    return new ClusterSpec(name, nodes, nodeShape, pods, services, dataplane, dir, timings, index, sandboxId);
   }
 
   public ClusterSpec withDataplane(boolean on) {
-    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, on, dir, timings);
+    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, on, dir, timings, index, sandboxId);
   }
 
   public ClusterSpec withNodeShape(NodeShape s) {
-    return new ClusterSpec(name, nodes, s, podCidr, serviceCidr, dataplane, dir, timings);
+    return new ClusterSpec(name, nodes, s, podCidr, serviceCidr, dataplane, dir, timings, index, sandboxId);
+  }
+
+  /** Its place in a sandbox: the cluster number and the sandbox id (for the dataplane's names). */
+  public ClusterSpec inSandbox(int i, String id) {
+    return new ClusterSpec(name, nodes, nodeShape, podCidr, serviceCidr, dataplane, dir, timings, i, id);
   }
 
   /** Node names: {@code <cluster>-node-1} … */

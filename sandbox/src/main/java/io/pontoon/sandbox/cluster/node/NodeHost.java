@@ -38,6 +38,7 @@ public final class NodeHost implements ClusterComponent {
   private Path dir;
   private boolean ownsDir;
   private String clusterName = "";
+  private io.pontoon.sandbox.cluster.dataplane.ClusterNetwork network;
 
   /** A host sized for {@code nodes} nodes. */
   public NodeHost(int nodes) {
@@ -69,9 +70,34 @@ public final class NodeHost implements ClusterComponent {
       t.setDaemon(true);
       return t;
     });
+    if (context.spec().dataplane()) network = startDataplane(context.spec());
     loop = new ControllerLoop(clusterName + "-kubelet", this::reconcile);
     loop.start(workers);
     LOG.info("cluster={} component=node-host workers={} dir={}", clusterName, workers, dir);
+  }
+
+  /** The cluster's underlay network; every node of the cluster joins it. */
+  private static io.pontoon.sandbox.cluster.dataplane.ClusterNetwork startDataplane(
+      io.pontoon.sandbox.cluster.ClusterSpec spec) {
+    java.util.List<String> missing = io.pontoon.sandbox.cluster.dataplane.Dataplane.missingRequirements();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("the dataplane cannot run here: " + String.join("; ", missing));
+    }
+    io.pontoon.sandbox.cluster.dataplane.SandboxId id = spec.sandboxId() != null
+        ? new io.pontoon.sandbox.cluster.dataplane.SandboxId(spec.sandboxId())
+        : io.pontoon.sandbox.cluster.dataplane.SandboxId.forDirectory(spec.dir().getParent());
+    var dataplane = new io.pontoon.sandbox.cluster.dataplane.Dataplane(id,
+        io.pontoon.sandbox.cluster.dataplane.DataplaneConfig.defaults());
+    return dataplane.createCluster(spec.name(), spec.index(), spec.podCidr());
+  }
+
+  /**
+   * The runtime of a node: network namespaces and real processes in dataplane mode, else the
+   * simulated runtime.
+   */
+  public ContainerRuntime runtimeFor(NodeEnv env, java.util.concurrent.ScheduledExecutorService timers) {
+    if (network == null) return ContainerRuntimes.forNode(env, timers);
+    return network.runtime(network.addNode(env.index(), env.name(), env.podCidr().toString()));
   }
 
   private Result reconcile(String key) throws Exception {
@@ -112,6 +138,7 @@ public final class NodeHost implements ClusterComponent {
   @Override
   public void close() {
     if (loop != null) loop.close();
+    if (network != null) network.close();
     if (timers != null) timers.shutdownNow();
     if (vertx != null) {
       try {

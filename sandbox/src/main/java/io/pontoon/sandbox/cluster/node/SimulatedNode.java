@@ -28,7 +28,7 @@ public final class SimulatedNode implements ClusterComponent, io.pontoon.sandbox
 
   /** Node {@code index} (1-based) of the cluster, with the runtime {@link ContainerRuntimes} picks. */
   public SimulatedNode(NodeHost host, int index, String name) {
-    this(host, index, name, ContainerRuntimes::forNode);
+    this(host, index, name, host::runtimeFor);
   }
 
   /** With a runtime of the caller's choosing (tests). */
