@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scale benchmark of the simulated nodes (not a timed test: it prints a table). A sandbox cluster
- * with 100 nodes runs in its own JVM; 10,000 pods are created already bound ({@code spec.nodeName},
+ * with 100 nodes runs in its own JVM; 10,000 pods are created for the scheduler to place (or bound
+ * with {@code -Dbench.bound=true}: {@code spec.nodeName},
  * round-robin) and the benchmark waits until every one reports Running with a pod IP. Reports the
  * cluster's start time, create throughput, create→Running latency, time until all Running and the
  * sandbox process's heap.
@@ -45,6 +46,8 @@ class NodeBenchmark {
   private static final int NODES = Integer.getInteger("bench.nodes", 100);
   private static final int PODS = Integer.getInteger("bench.pods", 10_000);
   private static final int CLIENT_THREADS = Integer.getInteger("bench.threads", 16);
+  /** Pods go through the scheduler (default), or are created bound with {@code -Dbench.bound=true}. */
+  private static final boolean BOUND = Boolean.getBoolean("bench.bound");
 
   @Test
   void tenThousandPodsOnAHundredNodes() throws Exception {
@@ -107,7 +110,7 @@ class NodeBenchmark {
             while ((i = next.getAndIncrement()) < PODS) {
               String name = "pod-" + i;
               Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata()
-                  .withNewSpec().withNodeName("bench-node-" + (i % NODES + 1))
+                  .withNewSpec().withNodeName(BOUND ? "bench-node-" + (i % NODES + 1) : null)
                   .addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().build();
               long t0 = System.nanoTime();
               sentAt.put(name, t0);
@@ -125,8 +128,8 @@ class NodeBenchmark {
         informer.close();
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "Simulated nodes: %d nodes, %d pods bound by nodeName, %d client threads%n",
-            NODES, PODS, CLIENT_THREADS);
+        System.out.printf(Locale.ROOT, "Simulated nodes: %d nodes, %d pods %s, %d client threads%n",
+            NODES, PODS, BOUND ? "bound by nodeName" : "placed by the scheduler", CLIENT_THREADS);
         System.out.printf(Locale.ROOT, "%-36s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
             "p99 ms", "max ms");
         printRow("create (request round trip)", createLatencies, PODS / createSeconds);
