@@ -1,28 +1,21 @@
 package io.pontoon.api.v1alpha1;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**
  * Observed state of a peering: a phase summary and one condition per step.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ForeignClusterStatus implements ConditionedStatus {
+public class ForeignClusterStatus extends ConditionedStatus {
 
   @JsonPropertyDescription("Summary of the conditions.")
   private ForeignClusterPhase phase;
 
-  @JsonPropertyDescription("Conditions in the metav1.Condition shape, one per type.")
-  @SchemaFrom(type = ConditionSchema[].class)
-  private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("When discovery last saw the foreign cluster announced (RFC 3339).")
   private String lastSeen;
@@ -57,18 +50,7 @@ public class ForeignClusterStatus implements ConditionedStatus {
     this.phase = phase;
   }
 
-  @Override
-  public List<Condition> getConditions() {
-    // Never null, so Conditions.set works on objects read with "conditions: null".
-    if (conditions == null) {
-      conditions = new ArrayList<>();
-    }
-    return conditions;
-  }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   public String getLastSeen() {
     return lastSeen;
@@ -135,7 +117,7 @@ public class ForeignClusterStatus implements ConditionedStatus {
       return false;
     }
     return Objects.equals(phase, that.phase)
-        && Objects.equals(conditions, that.conditions)
+        && Objects.equals(getConditions(), that.getConditions())
         && Objects.equals(lastSeen, that.lastSeen)
         && Objects.equals(expiresAt, that.expiresAt)
         && Objects.equals(discoverySource, that.discoverySource)
@@ -148,7 +130,7 @@ public class ForeignClusterStatus implements ConditionedStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        phase, conditions, lastSeen, expiresAt, discoverySource, grantedResources, apiServerURL,
+        phase, getConditions(), lastSeen, expiresAt, discoverySource, grantedResources, apiServerURL,
         tenantNamespace, virtualNodeName);
   }
 
@@ -156,7 +138,7 @@ public class ForeignClusterStatus implements ConditionedStatus {
   public String toString() {
     return "ForeignClusterStatus{"
         + "phase=" + phase
-        + ", conditions=" + conditions
+        + ", conditions=" + getConditions()
         + ", lastSeen=" + lastSeen
         + ", expiresAt=" + expiresAt
         + ", discoverySource=" + discoverySource

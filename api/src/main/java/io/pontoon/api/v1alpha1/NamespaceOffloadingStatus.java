@@ -6,14 +6,12 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.kubernetes.api.model.Condition;
 
 /**
  * Observed state of a namespace's offloading.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NamespaceOffloadingStatus implements ConditionedStatus {
+public class NamespaceOffloadingStatus extends ConditionedStatus {
 
   @JsonPropertyDescription("Overall state, summarising the clusters.")
   private OffloadingPhase phase;
@@ -24,9 +22,6 @@ public class NamespaceOffloadingStatus implements ConditionedStatus {
   @JsonPropertyDescription("One entry per selected provider.")
   private List<TwinNamespaceStatus> clusters = new ArrayList<>();
 
-  @JsonPropertyDescription("Conditions in the metav1.Condition shape, one per type.")
-  @SchemaFrom(type = ConditionSchema[].class)
-  private List<Condition> conditions = new ArrayList<>();
 
   public OffloadingPhase getPhase() {
     return phase;
@@ -52,18 +47,7 @@ public class NamespaceOffloadingStatus implements ConditionedStatus {
     this.clusters = clusters;
   }
 
-  @Override
-  public List<Condition> getConditions() {
-    // Never null, so Conditions.set works on objects read with "conditions: null".
-    if (conditions == null) {
-      conditions = new ArrayList<>();
-    }
-    return conditions;
-  }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   @Override
   public boolean equals(Object o) {
@@ -76,12 +60,12 @@ public class NamespaceOffloadingStatus implements ConditionedStatus {
     return Objects.equals(phase, that.phase)
         && Objects.equals(remoteNamespaceName, that.remoteNamespaceName)
         && Objects.equals(clusters, that.clusters)
-        && Objects.equals(conditions, that.conditions);
+        && Objects.equals(getConditions(), that.getConditions());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, remoteNamespaceName, clusters, conditions);
+    return Objects.hash(phase, remoteNamespaceName, clusters, getConditions());
   }
 
   @Override
@@ -90,7 +74,7 @@ public class NamespaceOffloadingStatus implements ConditionedStatus {
         + "phase=" + phase
         + ", remoteNamespaceName=" + remoteNamespaceName
         + ", clusters=" + clusters
-        + ", conditions=" + conditions
+        + ", conditions=" + getConditions()
         + "}";
   }
 }

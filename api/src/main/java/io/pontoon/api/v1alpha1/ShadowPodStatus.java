@@ -1,28 +1,21 @@
 package io.pontoon.api.v1alpha1;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 
 /**
  * Observed state of the provider's Pod.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ShadowPodStatus implements ConditionedStatus {
+public class ShadowPodStatus extends ConditionedStatus {
 
   @JsonPropertyDescription(
       "Status of the provider's Pod, copied as is; the consumer translates its IPs.")
   private PodStatus pod;
 
-  @JsonPropertyDescription("Conditions in the metav1.Condition shape, one per type.")
-  @SchemaFrom(type = ConditionSchema[].class)
-  private List<Condition> conditions = new ArrayList<>();
 
   public PodStatus getPod() {
     return pod;
@@ -32,18 +25,7 @@ public class ShadowPodStatus implements ConditionedStatus {
     this.pod = pod;
   }
 
-  @Override
-  public List<Condition> getConditions() {
-    // Never null, so Conditions.set works on objects read with "conditions: null".
-    if (conditions == null) {
-      conditions = new ArrayList<>();
-    }
-    return conditions;
-  }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   @Override
   public boolean equals(Object o) {
@@ -54,19 +36,19 @@ public class ShadowPodStatus implements ConditionedStatus {
       return false;
     }
     return Objects.equals(pod, that.pod)
-        && Objects.equals(conditions, that.conditions);
+        && Objects.equals(getConditions(), that.getConditions());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pod, conditions);
+    return Objects.hash(pod, getConditions());
   }
 
   @Override
   public String toString() {
     return "ShadowPodStatus{"
         + "pod=" + pod
-        + ", conditions=" + conditions
+        + ", conditions=" + getConditions()
         + "}";
   }
 }

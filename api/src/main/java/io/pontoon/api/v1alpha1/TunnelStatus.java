@@ -1,19 +1,15 @@
 package io.pontoon.api.v1alpha1;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.kubernetes.api.model.Condition;
 
 /**
  * Observed state of a tunnel, from wg and the health probe.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TunnelStatus implements ConditionedStatus {
+public class TunnelStatus extends ConditionedStatus {
 
   @JsonPropertyDescription("Up or Down; the Ready condition says why.")
   private TunnelState state;
@@ -36,9 +32,6 @@ public class TunnelStatus implements ConditionedStatus {
   @JsonPropertyDescription("Name of the WireGuard interface (pt-<8 hex of the peer's cluster ID>).")
   private String interfaceName;
 
-  @JsonPropertyDescription("Conditions in the metav1.Condition shape, one per type.")
-  @SchemaFrom(type = ConditionSchema[].class)
-  private List<Condition> conditions = new ArrayList<>();
 
   public TunnelState getState() {
     return state;
@@ -96,18 +89,7 @@ public class TunnelStatus implements ConditionedStatus {
     this.interfaceName = interfaceName;
   }
 
-  @Override
-  public List<Condition> getConditions() {
-    // Never null, so Conditions.set works on objects read with "conditions: null".
-    if (conditions == null) {
-      conditions = new ArrayList<>();
-    }
-    return conditions;
-  }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
 
   @Override
   public boolean equals(Object o) {
@@ -124,7 +106,7 @@ public class TunnelStatus implements ConditionedStatus {
         && Objects.equals(rttMicros, that.rttMicros)
         && Objects.equals(missedProbes, that.missedProbes)
         && Objects.equals(interfaceName, that.interfaceName)
-        && Objects.equals(conditions, that.conditions);
+        && Objects.equals(getConditions(), that.getConditions());
   }
 
   @Override
@@ -137,7 +119,7 @@ public class TunnelStatus implements ConditionedStatus {
         rttMicros,
         missedProbes,
         interfaceName,
-        conditions);
+        getConditions());
   }
 
   @Override
@@ -150,7 +132,7 @@ public class TunnelStatus implements ConditionedStatus {
         + ", rttMicros=" + rttMicros
         + ", missedProbes=" + missedProbes
         + ", interfaceName=" + interfaceName
-        + ", conditions=" + conditions
+        + ", conditions=" + getConditions()
         + "}";
   }
 }
