@@ -16,6 +16,8 @@ import java.util.Optional;
 final class Authenticator {
   private final X509Certificate ca;
   private final Tokens tokens;
+  private static final int MAX_VERIFIED = 4096;
+  private final java.util.Map<X509Certificate, Boolean> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   Authenticator(X509Certificate ca, Tokens tokens) {
     this.ca = ca;
@@ -42,7 +44,12 @@ final class Authenticator {
   private Optional<X509Certificate> clientCertificate(List<Certificate> chain) {
     if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) return Optional.empty();
     try {
-      leaf.verify(ca.getPublicKey());
+      // the signature check costs an ECDSA verification: done once per certificate, not per request
+      if (!verified.containsKey(leaf)) {
+        leaf.verify(ca.getPublicKey());
+        if (verified.size() > MAX_VERIFIED) verified.clear();
+        verified.put(leaf, Boolean.TRUE);
+      }
       leaf.checkValidity(java.util.Date.from(Instant.now()));
       return Optional.of(leaf);
     } catch (Exception e) {
