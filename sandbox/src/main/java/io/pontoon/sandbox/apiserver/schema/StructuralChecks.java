@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.pontoon.sandbox.apiserver.ApiException.Cause;
-import io.pontoon.sandbox.apiserver.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -329,9 +328,5 @@ final class StructuralChecks {
       structuralErrors.add(FieldErrors.forbidden(path + ".properties[metadata]",
           "must not be specified in a nested context"));
     }
-  }
-
-  static String json(JsonNode n) {
-    return Json.text(n);
   }
 }
