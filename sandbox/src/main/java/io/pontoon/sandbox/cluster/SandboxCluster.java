@@ -21,6 +21,7 @@ public final class SandboxCluster implements AutoCloseable {
   private final SandboxApiServer apiServer;
   private final KubernetesClient client;
   private final List<ClusterComponent> components = new ArrayList<>();
+  private final SharedInformers informers;
 
   private SandboxCluster(ClusterSpec spec, int port) {
     this.spec = spec;
@@ -30,6 +31,7 @@ public final class SandboxCluster implements AutoCloseable {
     this.apiServer = SandboxApiServer.start(options);
     apiServer.setDefaultTolerationSeconds(spec.timings().defaultTolerationSeconds());
     this.client = new KubernetesClientBuilder().withConfig(apiServer.adminConfig()).build();
+    this.informers = new SharedInformers(client);
   }
 
   /** Starts the cluster; returns once every component has started. */
@@ -49,7 +51,8 @@ public final class SandboxCluster implements AutoCloseable {
   }
 
   private void startComponents() {
-    ClusterContext ctx = new ClusterContext(spec, apiServer, client);
+    informers.start();
+    ClusterContext ctx = new ClusterContext(spec, apiServer, client, informers);
     for (ClusterComponent c : ClusterComponents.of(spec)) {
       c.start(ctx);
       components.add(c);
@@ -88,6 +91,7 @@ public final class SandboxCluster implements AutoCloseable {
             e.toString());
       }
     }
+    informers.close();
     client.close();
     apiServer.close();
   }

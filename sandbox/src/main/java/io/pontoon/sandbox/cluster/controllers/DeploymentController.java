@@ -76,9 +76,8 @@ public final class DeploymentController implements ClusterComponent, Reconciler 
     loop = new ControllerLoop(context.spec().name() + "-" + name(), this);
     deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
     replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
+    pods = context.informers().pods();
     replicaSets.addIndexers(Map.of(BY_CONTROLLER, o -> ControllerRefs.of(o).map(r -> List.of(r.getUid())).orElse(List.of())));
-    pods.addIndexers(Map.of(BY_CONTROLLER, o -> ControllerRefs.of(o).map(r -> List.of(r.getUid())).orElse(List.of())));
     deployments.addEventHandler(Informers.handler(d -> loop.enqueue(Keys.of(d)), (o, n) -> loop.enqueue(Keys.of(n)),
         d -> loop.enqueue(Keys.of(d))));
     replicaSets.addEventHandler(Informers.handler(this::replicaSetChanged, (o, n) -> {
@@ -88,14 +87,14 @@ public final class DeploymentController implements ClusterComponent, Reconciler 
     }, this::replicaSetChanged));
     // Recreate waits for the old pods to be gone
     pods.addEventHandler(Informers.handler(p -> { }, (o, n) -> { }, this::podDeleted));
-    Informers.startAndSync(name(), List.of(deployments, replicaSets, pods));
+    Informers.startAndSync(name(), List.of(deployments, replicaSets));
     loop.start(5);
   }
 
   @Override
   public void close() {
     if (loop != null) loop.close();
-    Informers.closeAll(java.util.stream.Stream.of(deployments, replicaSets, pods).filter(Objects::nonNull).toList());
+    Informers.closeAll(java.util.stream.Stream.of(deployments, replicaSets).filter(Objects::nonNull).toList());
   }
 
   // ---- events -----------------------------------------------------------------------------

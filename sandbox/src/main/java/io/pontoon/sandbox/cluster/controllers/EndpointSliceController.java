@@ -71,7 +71,7 @@ public final class EndpointSliceController implements ClusterComponent, Reconcil
     serialization = client.getKubernetesSerialization();
     loop = new ControllerLoop(context.spec().name() + "-" + name(), this);
     services = client.services().inAnyNamespace().runnableInformer(0);
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
+    pods = context.informers().pods();
     slices = client.discovery().v1().endpointSlices().inAnyNamespace().withLabel(MANAGED_BY, CONTROLLER_NAME)
         .runnableInformer(0);
     services.addEventHandler(Informers.handler(s -> loop.enqueue(Keys.of(s)), (o, n) -> loop.enqueue(Keys.of(n)),
@@ -82,14 +82,14 @@ public final class EndpointSliceController implements ClusterComponent, Reconcil
       if (!Objects.equals(o.getMetadata().getLabels(), n.getMetadata().getLabels())) podChanged(o);
     }, this::podChanged));
     slices.addEventHandler(Informers.handler(this::sliceChanged, (o, n) -> sliceChanged(n), this::sliceChanged));
-    Informers.startAndSync(name(), List.of(services, pods, slices));
+    Informers.startAndSync(name(), List.of(services, slices));
     loop.start(5);
   }
 
   @Override
   public void close() {
     if (loop != null) loop.close();
-    Informers.closeAll(java.util.stream.Stream.of(services, pods, slices).filter(Objects::nonNull).toList());
+    Informers.closeAll(java.util.stream.Stream.of(services, slices).filter(Objects::nonNull).toList());
   }
 
   private void podChanged(Pod pod) {

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeLifecycleController implements ClusterComponent {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycleController.class);
   static final String LEASE_NAMESPACE = "kube-node-lease";
-  private static final String NODE_INDEX = "spec.nodeName";
+  private static final String NODE_INDEX = io.pontoon.sandbox.cluster.SharedInformers.PODS_BY_NODE;
 
   /** NoSchedule taints kube derives from conditions (type → status → taint key). */
   private static final Map<String, Map<String, String>> CONDITION_TAINTS = Map.of(
@@ -113,10 +113,7 @@ public final class NodeLifecycleController implements ClusterComponent {
     events = new EventRecorder(client, "node-controller", clock);
     nodes = client.nodes().inform();
     leases = client.leases().inNamespace(LEASE_NAMESPACE).inform();
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
-    pods.addIndexers(Map.of(NODE_INDEX, p -> p.getSpec() == null || p.getSpec().getNodeName() == null
-        ? List.of() : List.of(p.getSpec().getNodeName())));
-    pods.run();
+    pods = context.informers().pods();
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "node-lifecycle");
       t.setDaemon(true);
@@ -339,7 +336,6 @@ public final class NodeLifecycleController implements ClusterComponent {
   @Override
   public void close() {
     if (timer != null) timer.shutdownNow();
-    if (pods != null) pods.close();
     if (leases != null) leases.close();
     if (nodes != null) nodes.close();
     if (events != null) events.close();

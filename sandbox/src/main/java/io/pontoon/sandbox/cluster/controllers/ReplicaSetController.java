@@ -43,7 +43,7 @@ public final class ReplicaSetController implements ClusterComponent, Reconciler 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetController.class);
   /** At most this many pods are created or deleted in one sync, as kube's burstReplicas. */
   static final int BURST_REPLICAS = 500;
-  private static final String BY_CONTROLLER = "controller-uid";
+  private static final String BY_CONTROLLER = io.pontoon.sandbox.cluster.SharedInformers.PODS_BY_CONTROLLER;
   private static final Duration EXPECTATIONS_TTL = Duration.ofMinutes(1);
 
   private final Expectations expectations = new Expectations(EXPECTATIONS_TTL);
@@ -72,8 +72,7 @@ public final class ReplicaSetController implements ClusterComponent, Reconciler 
     });
     loop = new ControllerLoop(context.spec().name() + "-" + name(), this);
     replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
-    pods.addIndexers(Map.of(BY_CONTROLLER, p -> ControllerRefs.of(p).map(r -> List.of(r.getUid())).orElse(List.of())));
+    pods = context.informers().pods();
     replicaSets.addEventHandler(Informers.handler(rs -> loop.enqueue(Keys.of(rs)),
         (o, n) -> loop.enqueue(Keys.of(n)),
         rs -> {
@@ -81,14 +80,14 @@ public final class ReplicaSetController implements ClusterComponent, Reconciler 
           loop.enqueue(Keys.of(rs));
         }));
     pods.addEventHandler(Informers.handler(this::podAdded, this::podUpdated, this::podDeleted));
-    Informers.startAndSync(name(), List.of(replicaSets, pods));
+    Informers.startAndSync(name(), List.of(replicaSets));
     loop.start(5);
   }
 
   @Override
   public void close() {
     if (loop != null) loop.close();
-    Informers.closeAll(List.of(replicaSets, pods).stream().filter(Objects::nonNull).toList());
+    Informers.closeAll(java.util.stream.Stream.of(replicaSets).filter(Objects::nonNull).toList());
     if (writers != null) writers.shutdownNow();
   }
 

@@ -78,7 +78,8 @@ public final class Scheduler implements ClusterComponent {
     events = new EventRecorder(client, NAME, clock);
     loop = new ControllerLoop("scheduler", this::reconcile);
     nodeInformer = client.nodes().inform(new NodeHandler());
-    podInformer = client.pods().inAnyNamespace().inform(new PodHandler());
+    podInformer = context.informers().pods();
+    podInformer.addEventHandler(new PodHandler());
     loop.start(workers);
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "scheduler-retry");
@@ -247,7 +248,6 @@ public final class Scheduler implements ClusterComponent {
   public void close() {
     if (timer != null) timer.shutdownNow();
     if (loop != null) loop.close();
-    if (podInformer != null) podInformer.close();
     if (nodeInformer != null) nodeInformer.close();
     if (events != null) events.close();
   }
