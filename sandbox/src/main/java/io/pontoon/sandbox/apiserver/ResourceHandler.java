@@ -318,7 +318,7 @@ final class ResourceHandler {
     }
     meta(next).put("resourceVersion", old.path("metadata").path("resourceVersion").asText());
     ObjectNode admitted = admission.admit(req, type, Admission.Operation.UPDATE, next, old);
-    if (Objects.equals(stripVolatile(admitted), stripVolatile(old))) return old;
+    if (sameIgnoringVolatile(admitted, old)) return old;
     if (req.dryRun()) return admitted;
     long expected = ObjectStore.resourceVersionOf(old);
     try {
@@ -338,10 +338,32 @@ final class ResourceHandler {
     return Meta.metadata(o);
   }
 
-  private static ObjectNode stripVolatile(ObjectNode o) {
-    ObjectNode c = o.deepCopy();
-    Meta.metadata(c).remove(List.of("resourceVersion", "managedFields"));
-    return c;
+  /** Equal but for resourceVersion and managedFields, compared without copying either tree. */
+  private static boolean sameIgnoringVolatile(ObjectNode a, ObjectNode b) {
+    if (a.size() != b.size()) return false;
+    for (var it = a.fields(); it.hasNext(); ) {
+      var e = it.next();
+      JsonNode other = b.get(e.getKey());
+      if (other == null) return false;
+      if (e.getKey().equals("metadata") && e.getValue() instanceof ObjectNode ma && other instanceof ObjectNode mb) {
+        if (!sameMetadata(ma, mb)) return false;
+      } else if (!e.getValue().equals(other)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameMetadata(ObjectNode a, ObjectNode b) {
+    int skippedA = (a.has("resourceVersion") ? 1 : 0) + (a.has("managedFields") ? 1 : 0);
+    int skippedB = (b.has("resourceVersion") ? 1 : 0) + (b.has("managedFields") ? 1 : 0);
+    if (a.size() - skippedA != b.size() - skippedB) return false;
+    for (var it = a.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().equals("resourceVersion") || e.getKey().equals("managedFields")) continue;
+      if (!e.getValue().equals(b.get(e.getKey()))) return false;
+    }
+    return true;
   }
 
   /** Everything but metadata and status is "spec" for the generation counter. */
