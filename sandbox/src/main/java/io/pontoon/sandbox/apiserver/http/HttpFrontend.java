@@ -325,6 +325,19 @@ public final class HttpFrontend {
     kubeletClient.request(HttpMethod.valueOf(proxy.method()), proxy.port(), proxy.host(), proxy.pathAndQuery())
         .compose(r -> r.send())
         .onSuccess(kr -> {
+          if (kr.statusCode() >= 400 && proxy.pathAndQuery().startsWith("/containerLogs/")) {
+            // kube-apiserver turns a kubelet's log error into a Status that carries its text
+            kr.body().onComplete(b -> {
+              String text = b.succeeded() ? b.result().toString().trim() : "";
+              int code = kr.statusCode();
+              String reason = code == 400 ? "BadRequest" : code == 404 ? "NotFound" : code == 403 ? "Forbidden"
+                  : "InternalError";
+              sendJson(resp, code, Json.bytes(io.pontoon.sandbox.apiserver.Status.of(
+                  new io.pontoon.sandbox.apiserver.ApiException(code, reason, text.isEmpty()
+                      ? "the kubelet answered " + code : text))), List.of());
+            });
+            return;
+          }
           resp.setStatusCode(kr.statusCode());
           String ct = kr.getHeader("Content-Type");
           resp.putHeader("Content-Type", ct == null ? "text/plain" : ct);

@@ -185,7 +185,8 @@ class SimulatedNodeIT {
     assertThat(kubectl.run("logs", name, "--timestamps").lines())
         .allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z .*"));
     // the kubelet answers 400 "previous terminated container ... not found"
-    assertThat(kubectl.run("logs", name, "--previous").fails()).contains("BadRequest");
+    assertThat(kubectl.run("logs", name, "--previous").fails()).contains("BadRequest")
+        .contains("previous terminated container");
   }
 
   @Test
