@@ -150,10 +150,7 @@ public final class HttpFrontend {
       Context ctx = vertx.getOrCreateContext();
       vertx.executeBlocking(() -> pipeline.apply(in), false).onComplete(ar -> {
         if (ar.failed()) {
-          LOG.error("internal error serving {} {}", in.method(), in.path(), ar.cause());
-          sendJson(req.response(), 500, Json.bytes(io.pontoon.sandbox.apiserver.Status.of(
-              new io.pontoon.sandbox.apiserver.ApiException(500, "InternalError",
-                  "Internal error occurred: " + rootMessage(ar.cause())))), List.of());
+          internalError(req, in, ar.cause());
           return;
         }
         respond(req, ctx, ar.result());
@@ -181,10 +178,7 @@ public final class HttpFrontend {
       }
       req.resume();
       if (ar.failed()) {
-        LOG.error("internal error serving {} {}", in.method(), in.path(), ar.cause());
-        sendJson(req.response(), 500, Json.bytes(io.pontoon.sandbox.apiserver.Status.of(
-            new io.pontoon.sandbox.apiserver.ApiException(500, "InternalError",
-                "Internal error occurred: " + rootMessage(ar.cause())))), List.of());
+        internalError(req, in, ar.cause());
         return;
       }
       respond(req, ctx, ar.result());
@@ -267,6 +261,14 @@ public final class HttpFrontend {
     } else if (response instanceof ApiResponse.KubeletProxy proxy) {
       proxyToKubelet(req, proxy);
     }
+  }
+
+  /** An unexpected failure: logged with its stack, answered as kube's 500 InternalError. */
+  private static void internalError(HttpServerRequest req, Incoming in, Throwable cause) {
+    LOG.error("internal error serving {} {}", in.method(), in.path(), cause);
+    sendJson(req.response(), 500, Json.bytes(io.pontoon.sandbox.apiserver.Status.of(
+        new io.pontoon.sandbox.apiserver.ApiException(500, "InternalError",
+            "Internal error occurred: " + rootMessage(cause)))), List.of());
   }
 
   private static void sendJson(HttpServerResponse resp, int code, byte[] body, List<String> warnings) {

@@ -116,8 +116,7 @@ public final class ObjectStore {
       ObjectNode old = b.objects.get(key);
       if (old == null) throw ApiException.notFound(type.group(), type.plural(), name);
       if (resourceVersionOf(old) != expectedRevision) {
-        throw ApiException.conflict(type.group(), type.plural(), name,
-            "the object has been modified; please apply your changes to the latest version and try again");
+        throw stale(type, name);
       }
       long rv = ++revision;
       ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
@@ -125,6 +124,11 @@ public final class ObjectStore {
       publish(b, new Change(rv, WatchEvent.Type.MODIFIED, old, obj));
       return obj;
     }
+  }
+
+  private static ApiException stale(ResourceType type, String name) {
+    return ApiException.conflict(type.group(), type.plural(), name,
+        "the object has been modified; please apply your changes to the latest version and try again");
   }
 
   /** Removes an object at {@code expectedRevision}; the DELETED event carries a new revision. */
@@ -135,8 +139,7 @@ public final class ObjectStore {
       ObjectNode old = b.objects.get(key);
       if (old == null) throw ApiException.notFound(type.group(), type.plural(), name);
       if (resourceVersionOf(old) != expectedRevision) {
-        throw ApiException.conflict(type.group(), type.plural(), name,
-            "the object has been modified; please apply your changes to the latest version and try again");
+        throw stale(type, name);
       }
       long rv = ++revision;
       b.objects.remove(key);
