@@ -68,7 +68,7 @@ class ApiServerBenchmark {
       String readyLine = out.readLine();
       while (readyLine != null && !readyLine.startsWith("READY")) readyLine = out.readLine(); // skip JVM notices
       if (readyLine == null) throw new IllegalStateException("server did not start");
-      long heapBefore = heap(in, out);
+      long heapBefore = BenchTable.heap(in, out);
       Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
       config.setMaxConcurrentRequests(CLIENT_THREADS * 2);
       config.setMaxConcurrentRequestsPerHost(CLIENT_THREADS * 2);
@@ -127,7 +127,7 @@ class ApiServerBenchmark {
         double allDeliveredSeconds = (System.nanoTime() - start) / 1e9;
         double serverCpu = cpu(server.toHandle()).minus(serverCpu0).toMillis() / 1000.0;
         double clientCpu = cpu(ProcessHandle.current()).minus(clientCpu0).toMillis() / 1000.0;
-        long heapAfter = heap(in, out);
+        long heapAfter = BenchTable.heap(in, out);
         informers.forEach(SharedIndexInformer::close);
 
         System.out.println();
@@ -135,8 +135,8 @@ class ApiServerBenchmark {
             PODS, CLIENT_THREADS);
         System.out.printf(Locale.ROOT, "%-36s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
             "p99 ms", "max ms");
-        printRow("create (request round trip)", createLatencies, PODS / createSeconds);
-        for (Recorder r : recorders) printRow("watch delivery: " + r.name, r.latencies, Double.NaN);
+        BenchTable.printRow("create (request round trip)", createLatencies, PODS / createSeconds);
+        for (Recorder r : recorders) BenchTable.printRow("watch delivery: " + r.name, r.latencies, Double.NaN);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s%n", "all creates done", createSeconds);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s%n", "all events delivered", allDeliveredSeconds);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s (%.0f%% of 2 cores)%n", "server CPU", serverCpu,
@@ -154,28 +154,6 @@ class ApiServerBenchmark {
 
   private static Duration cpu(ProcessHandle p) {
     return p.info().totalCpuDuration().orElse(Duration.ZERO);
-  }
-
-  private static long heap(PrintWriter in, BufferedReader out) throws Exception {
-    in.println("heap");
-    String line = out.readLine();
-    return Long.parseLong(line.substring("HEAP ".length()));
-  }
-
-  private static void printRow(String name, List<Long> nanos, double rate) {
-    List<Long> sorted;
-    synchronized (nanos) {
-      sorted = new ArrayList<>(nanos);
-    }
-    Collections.sort(sorted);
-    System.out.printf(Locale.ROOT, "%-36s %8d %10s %10.2f %10.2f %10.2f%n", name, sorted.size(),
-        Double.isNaN(rate) ? "-" : String.format(Locale.ROOT, "%.0f", rate), pct(sorted, 0.50), pct(sorted, 0.99),
-        sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
-  }
-
-  private static double pct(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) return 0;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
   }
 
   /** Records, per informer, the time from a pod's create request to its ADD notification. */

@@ -97,19 +97,14 @@ class SchedulerBenchmark {
         System.out.printf(Locale.ROOT, "%-34s %10.2f s%s%n", "all pods bound", boundSeconds, all ? "" : " (timed out)");
         System.out.printf(Locale.ROOT, "%-34s %10.2f s%n", "last bind after last create", boundSeconds - createdSeconds);
         System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "binds/s", lat.size() / boundSeconds);
-        System.out.printf(Locale.ROOT, "%-34s %9.1f ms%n", "created→bound p50", pct(lat, 0.50));
-        System.out.printf(Locale.ROOT, "%-34s %9.1f ms%n", "created→bound p99", pct(lat, 0.99));
+        System.out.printf(Locale.ROOT, "%-34s %9.1f ms%n", "created→bound p50", BenchTable.percentile(lat, 0.50));
+        System.out.printf(Locale.ROOT, "%-34s %9.1f ms%n", "created→bound p99", BenchTable.percentile(lat, 0.99));
         System.out.printf(Locale.ROOT, "%-34s %9.1f ms%n", "created→bound max",
             lat.isEmpty() ? 0 : lat.get(lat.size() - 1) / 1e6);
         System.out.printf(Locale.ROOT, "%-34s %8.1f MiB%n", "heap (process, after GC)", heap / 1048576.0);
         System.out.printf(Locale.ROOT, "target: all bound in well under 60 s%n");
       }
     }
-  }
-
-  private static double pct(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) return 0;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
   }
 
   /** Records, per pod, the time from its create request to the informer seeing it bound. */

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.pontoon.sandbox.bench.BenchTable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class NodeBenchmark {
       String ready = out.readLine();
       if (ready == null || !ready.startsWith("READY")) throw new IllegalStateException("cluster did not start");
       long clusterStartMillis = Long.parseLong(ready.substring("READY ".length()).trim());
-      long heapBefore = heap(in, out);
+      long heapBefore = BenchTable.heap(in, out);
       Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
       config.setMaxConcurrentRequests(CLIENT_THREADS * 2);
       config.setMaxConcurrentRequestsPerHost(CLIENT_THREADS * 2);
@@ -124,7 +125,7 @@ class NodeBenchmark {
         double createSeconds = (System.nanoTime() - start) / 1e9;
         boolean complete = allRunning.await(5, TimeUnit.MINUTES);
         double allRunningSeconds = (System.nanoTime() - start) / 1e9;
-        long heapAfter = heap(in, out);
+        long heapAfter = BenchTable.heap(in, out);
         informer.close();
 
         System.out.println();
@@ -132,8 +133,8 @@ class NodeBenchmark {
             NODES, PODS, BOUND ? "bound by nodeName" : "placed by the scheduler", CLIENT_THREADS);
         System.out.printf(Locale.ROOT, "%-36s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
             "p99 ms", "max ms");
-        printRow("create (request round trip)", createLatencies, PODS / createSeconds);
-        printRow("create sent -> Running seen", toRunning, running.size() / allRunningSeconds);
+        BenchTable.printRow("create (request round trip)", createLatencies, PODS / createSeconds);
+        BenchTable.printRow("create sent -> Running seen", toRunning, running.size() / allRunningSeconds);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s (%d nodes Ready)%n", "cluster start", clusterStartMillis / 1e3,
             readyNodes);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s%n", "all creates done", createSeconds);
@@ -157,26 +158,5 @@ class NodeBenchmark {
     } finally {
       if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly();
     }
-  }
-
-  private static long heap(PrintWriter in, BufferedReader out) throws Exception {
-    in.println("heap");
-    String line = out.readLine();
-    return Long.parseLong(line.substring("HEAP ".length()));
-  }
-
-  private static void printRow(String name, List<Long> nanos, double rate) {
-    List<Long> sorted;
-    synchronized (nanos) {
-      sorted = new ArrayList<>(nanos);
-    }
-    Collections.sort(sorted);
-    System.out.printf(Locale.ROOT, "%-36s %8d %10.0f %10.2f %10.2f %10.2f%n", name, sorted.size(), rate,
-        pct(sorted, 0.50), pct(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
-  }
-
-  private static double pct(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) return 0;
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
   }
 }

@@ -1,0 +1,38 @@
+package io.pontoon.sandbox.bench;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** What the benchmarks share: latency rows of their tables and the heap of a server child JVM. */
+public final class BenchTable {
+  private BenchTable() {}
+
+  /** One row: count, rate (or "-" for NaN), p50, p99 and max of latencies in nanoseconds, as ms. */
+  public static void printRow(String name, List<Long> nanos, double rate) {
+    List<Long> sorted;
+    synchronized (nanos) {
+      sorted = new ArrayList<>(nanos);
+    }
+    Collections.sort(sorted);
+    System.out.printf(Locale.ROOT, "%-36s %8d %10s %10.2f %10.2f %10.2f%n", name, sorted.size(),
+        Double.isNaN(rate) ? "-" : String.format(Locale.ROOT, "%.0f", rate), percentile(sorted, 0.50),
+        percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+  }
+
+  /** The p-th percentile of sorted nanoseconds, in milliseconds. */
+  public static double percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) return 0;
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+  }
+
+  /** Asks a server child ({@code heap} on its stdin) for its used heap after a GC, in bytes. */
+  public static long heap(PrintWriter in, BufferedReader out) throws java.io.IOException {
+    in.println("heap");
+    String line = out.readLine();
+    return Long.parseLong(line.substring("HEAP ".length()));
+  }
+}
