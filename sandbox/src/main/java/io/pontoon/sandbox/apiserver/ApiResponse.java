@@ -18,10 +18,6 @@ public sealed interface ApiResponse {
       return new Full(code, "text/plain; charset=utf-8", text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           List.of());
     }
-
-    public Full withWarnings(List<String> w) {
-      return new Full(code, contentType, body, w);
-    }
   }
 
   /**

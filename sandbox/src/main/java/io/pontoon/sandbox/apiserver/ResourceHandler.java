@@ -12,7 +12,6 @@ import io.pontoon.sandbox.apiserver.storage.Watch;
 import io.pontoon.sandbox.apiserver.storage.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -416,9 +415,5 @@ final class ResourceHandler {
         throw ApiException.badRequest("continue key is not valid: the token could not be decoded");
       }
     }
-  }
-
-  static List<ObjectNode> items(ObjectStore.Page page) {
-    return new ArrayList<>(page.items());
   }
 }

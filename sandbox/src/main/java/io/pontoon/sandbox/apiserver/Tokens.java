@@ -8,10 +8,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -25,6 +23,7 @@ final class Tokens {
 
   private final Map<String, Entry> byHash = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
   /** Tells whether a ServiceAccount with that namespace, name and UID still exists. */
   private final ServiceAccountCheck accounts;
 
@@ -44,6 +43,7 @@ final class Tokens {
   }
 
   String issueForServiceAccount(String namespace, String name, String uid, Instant expires) {
+    if (issued.incrementAndGet() % 256 == 0) sweep();
     String token = newToken();
     UserInfo user = UserInfo.authenticated(ServiceAccounts.username(namespace, name), uid,
         ServiceAccounts.groups(namespace));
@@ -82,9 +82,5 @@ final class Tokens {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Set<String> groupsOf(List<String> g) {
-    return Set.copyOf(g);
   }
 }

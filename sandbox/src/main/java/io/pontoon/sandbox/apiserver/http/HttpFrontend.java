@@ -5,7 +5,6 @@ import io.pontoon.sandbox.apiserver.Json;
 import io.pontoon.sandbox.apiserver.storage.Watch;
 import io.pontoon.sandbox.apiserver.storage.WatchEvent;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -355,9 +354,5 @@ public final class HttpFrontend {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) c = c.getCause();
     return c.getMessage() == null ? c.toString() : c.getMessage();
-  }
-
-  Future<Void> unused() {
-    return Future.succeededFuture();
   }
 }

@@ -63,13 +63,4 @@ public record ResourceType(
   public boolean hasStatus() {
     return subresources.contains("status");
   }
-
-  public boolean isCore() {
-    return group.isEmpty();
-  }
-
-  /** Display form used in messages: {@code pods} or {@code deployments.apps}. */
-  public String qualifiedName() {
-    return key();
-  }
 }

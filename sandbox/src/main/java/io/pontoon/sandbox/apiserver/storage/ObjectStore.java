@@ -325,8 +325,4 @@ public final class ObjectStore {
   public int watchCount(ResourceType type) {
     return bucket(type.key()).watches.size();
   }
-
-  Iterator<Change> historyOf(ResourceType type) {
-    return bucket(type.key()).history.iterator();
-  }
 }
