@@ -40,6 +40,8 @@ final class ServerControllers implements AutoCloseable {
   private final CustomResources customResources;
   private final ClusterCa ca;
   private final ScheduledExecutorService loop;
+  private static final java.util.Set<String> WATCHED_KINDS =
+      java.util.Set.of("CustomResourceDefinition", "Namespace", "CertificateSigningRequest");
   private final java.util.concurrent.atomic.AtomicBoolean gcScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
   ServerControllers(ObjectStore store, ResourceRegistry registry, Deleter deleter, CustomResources customResources,
@@ -64,7 +66,10 @@ final class ServerControllers implements AutoCloseable {
       ObjectNode obj = change.current();
       String kind = obj.path("kind").asText();
       String apiVersion = obj.path("apiVersion").asText();
-      loop.execute(() -> safely(() -> onChange(kind, apiVersion, change)));
+      // most changes (pod status, leases) concern no controller here: they must not queue work
+      if (WATCHED_KINDS.contains(kind) || change.type() == WatchEvent.Type.DELETED || Meta.isDeleting(obj)) {
+        loop.execute(() -> safely(() -> onChange(kind, apiVersion, change)));
+      }
     });
     // a first pass right away: the namespaces created at bootstrap get their ServiceAccounts at once
     loop.scheduleWithFixedDelay(() -> safely(this::resync), 0, 2, TimeUnit.SECONDS);
