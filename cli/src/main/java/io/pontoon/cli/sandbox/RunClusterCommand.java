@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,17 +25,7 @@ public final class RunClusterCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, description = "Cluster name.")
   String name;
 
-  @Option(names = "--nodes", defaultValue = "2", description = "Simulated nodes (default ${DEFAULT-VALUE}).")
-  int nodes;
-
-  @Option(names = "--pod-cidr", defaultValue = "10.244.0.0/16", description = "Pod CIDR.")
-  String podCidr;
-
-  @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12", description = "Service CIDR.")
-  String serviceCidr;
-
-  @Option(names = "--dataplane", description = "Pods are network namespaces running real processes (root).")
-  boolean dataplane;
+  @CommandLine.Mixin ClusterShapeOptions shape;
 
   @Option(names = "--index", defaultValue = "1", description = "The cluster's number in its sandbox.")
   int index;
@@ -46,8 +37,7 @@ public final class RunClusterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("ready"));
-    ClusterSpec spec = ClusterSpec.defaults(name).withNodes(nodes).withCidrs(podCidr, serviceCidr)
-        .withDataplane(dataplane).withDir(dir).inSandbox(index, sandboxId);
+    ClusterSpec spec = shape.applyTo(ClusterSpec.defaults(name)).withDir(dir).inSandbox(index, sandboxId);
     SandboxCluster cluster = SandboxCluster.start(spec);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -36,17 +36,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
   @Option(names = "--clusters", defaultValue = "2", description = "Number of clusters (default ${DEFAULT-VALUE}).")
   int clusters;
 
-  @Option(names = "--nodes", defaultValue = "2", description = "Simulated nodes per cluster (default ${DEFAULT-VALUE}).")
-  int nodes;
-
-  @Option(names = "--pod-cidr", defaultValue = "10.244.0.0/16", description = "Pod CIDR of every cluster (default ${DEFAULT-VALUE}).")
-  String podCidr;
-
-  @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12", description = "Service CIDR of every cluster (default ${DEFAULT-VALUE}).")
-  String serviceCidr;
-
-  @Option(names = "--dataplane", description = "Nodes and pods get real network namespaces; containers run as processes (root).")
-  boolean dataplane;
+  @CommandLine.Mixin ClusterShapeOptions shape;
 
   @Option(names = "--timeout", defaultValue = "120s", description = "How long to wait for the clusters (default ${DEFAULT-VALUE}).")
   String timeout;
@@ -56,11 +46,9 @@ public final class SandboxUpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (clusters < 1 || clusters > 20) throw usage("--clusters must be between 1 and 20, got " + clusters);
-    if (nodes < 0 || nodes > 1000) throw usage("--nodes must be between 0 and 1000, got " + nodes);
-    Cidrs.requireIpv4Cidr(spec.commandLine(), "--pod-cidr", podCidr);
-    Cidrs.requireIpv4Cidr(spec.commandLine(), "--service-cidr", serviceCidr);
+    shape.validate(spec.commandLine());
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
-    if (dataplane && !Dataplane.missingRequirements().isEmpty()) {
+    if (shape.dataplane && !Dataplane.missingRequirements().isEmpty()) {
       throw new UserError("--dataplane cannot run here: " + String.join("; ", Dataplane.missingRequirements())
           + " (run as root with iproute2 installed, or leave --dataplane out)");
     }
@@ -85,9 +73,8 @@ public final class SandboxUpCommand implements Callable<Integer> {
         Path log = cdir.resolve("cluster.log");
         List<String> cmd = new ArrayList<>(Launcher.selfCommand());
         cmd.addAll(List.of("sandbox", "run-cluster", "--dir", cdir.toString(), "--name", name,
-            "--nodes", Integer.toString(nodes), "--pod-cidr", podCidr, "--service-cidr", serviceCidr,
             "--index", Integer.toString(i), "--sandbox-id", sandboxId));
-        if (dataplane) cmd.add("--dataplane");
+        cmd.addAll(shape.args());
         ProcessBuilder pb = new ProcessBuilder(cmd)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -112,7 +99,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
       started.forEach(Process::destroy);
       throw e;
     }
-    new SandboxState(sandboxId, dataplane, state).write(dir);
+    new SandboxState(sandboxId, shape.dataplane, state).write(dir);
     out.println();
     out.println("Try:");
     out.println("  kubectl --kubeconfig " + state.get(0).kubeconfig() + " get nodes");
