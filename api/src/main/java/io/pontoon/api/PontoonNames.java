@@ -30,6 +30,10 @@ public final class PontoonNames {
   public static final String IDENTITY_CONFIGMAP = "pontoon-identity";
   public static final String IDENTITY_KEY_CLUSTER_ID = "clusterID";
   public static final String IDENTITY_KEY_CLUSTER_NAME = "clusterName";
+  /** Written by the agent: the peering service's URL (https://HOST:PORT), public. */
+  public static final String IDENTITY_KEY_PEERING_URL = "peeringURL";
+  /** Written by the agent: the peering certificate's fingerprint (sha256:HEX), public. */
+  public static final String IDENTITY_KEY_FINGERPRINT = "fingerprint";
   /** Secret in {@link #SYSTEM_NAMESPACE} with the peering service's key and certificate. */
   public static final String PEERING_TLS_SECRET = "pontoon-peering-tls";
   /** Secret in a tenant namespace holding the credentials issued by the peer. */
@@ -83,6 +87,7 @@ public final class PontoonNames {
   public static final String FINALIZER_OFFLOADING = "pontoon.io/offloading";
   public static final String FINALIZER_SHADOW_POD = "pontoon.io/shadow-pod";
   public static final String FINALIZER_NETWORK = "pontoon.io/network";
+  public static final String FINALIZER_TWIN_NAMESPACE = "pontoon.io/twin-namespace";
 
   // ---- Network defaults ---------------------------------------------------------------------
 

@@ -39,7 +39,8 @@ class CrdDriftTest {
             "namespaceoffloadings" + CrdFiles.SUFFIX,
             "shadowpods" + CrdFiles.SUFFIX,
             "networkconfigs" + CrdFiles.SUFFIX,
-            "tunnels" + CrdFiles.SUFFIX);
+            "tunnels" + CrdFiles.SUFFIX,
+            "twinnamespaces" + CrdFiles.SUFFIX);
   }
 
   @Test

@@ -32,7 +32,7 @@ class GeneratedCrdTest {
   @ValueSource(
       strings = {
         "foreignclusters", "resourceslices", "namespaceoffloadings",
-        "shadowpods", "networkconfigs", "tunnels"
+        "shadowpods", "networkconfigs", "tunnels", "twinnamespaces"
       })
   void everyKindIsServedAsV1alpha1WithAStatusSubresourceAndStandardConditions(String plural) {
     JsonNode crd = CrdFiles.generated(plural);
@@ -77,7 +77,8 @@ class GeneratedCrdTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "resourceslices", "namespaceoffloadings", "shadowpods", "networkconfigs", "tunnels"
+        "resourceslices", "namespaceoffloadings", "shadowpods", "networkconfigs", "tunnels",
+        "twinnamespaces"
       })
   void theOtherKindsAreNamespaced(String plural) {
     assertThat(CrdFiles.generated(plural).at("/spec/scope").asText()).isEqualTo("Namespaced");

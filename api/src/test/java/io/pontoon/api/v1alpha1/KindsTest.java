@@ -40,6 +40,8 @@ class KindsTest {
     assertThat(CustomResource.getCRDName(NetworkConfig.class))
         .isEqualTo("networkconfigs.pontoon.io");
     assertThat(CustomResource.getCRDName(Tunnel.class)).isEqualTo("tunnels.pontoon.io");
+    assertThat(CustomResource.getCRDName(TwinNamespace.class))
+        .isEqualTo("twinnamespaces.pontoon.io");
   }
 
   @Test
@@ -48,7 +50,7 @@ class KindsTest {
     for (Class<?> kind :
         new Class<?>[] {
           ResourceSlice.class, NamespaceOffloading.class, ShadowPod.class,
-          NetworkConfig.class, Tunnel.class
+          NetworkConfig.class, Tunnel.class, TwinNamespace.class
         }) {
       assertThat(Namespaced.class.isAssignableFrom(kind)).as(kind.getSimpleName()).isTrue();
     }

@@ -16,7 +16,7 @@ import io.pontoon.sandbox.cluster.node.ContainerRecord.Instance;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.ContainerSpec;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.PodRef;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.RunningContainer;
-import io.pontoon.sandbox.cluster.runtime.Reconciler.Result;
+import io.pontoon.api.controller.Reconciler.Result;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.pontoon.sandbox.cluster.node;
 
 import io.pontoon.sandbox.cluster.ClusterComponent;
 import io.pontoon.sandbox.cluster.ClusterContext;
-import io.pontoon.sandbox.cluster.runtime.ControllerLoop;
-import io.pontoon.sandbox.cluster.runtime.Reconciler.Result;
+import io.pontoon.api.controller.ControllerLoop;
+import io.pontoon.api.controller.Reconciler.Result;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;

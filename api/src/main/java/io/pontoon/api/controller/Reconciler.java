@@ -1,4 +1,4 @@
-package io.pontoon.sandbox.cluster.runtime;
+package io.pontoon.api.controller;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,0 +1,2 @@
+/** DNS-SD over unicast DNS and mDNS: announcements of peering services, publishing and browsing. */
+package io.pontoon.discovery;
