@@ -38,6 +38,8 @@ public final class PontoonNames {
   public static final String PEERING_TLS_SECRET = "pontoon-peering-tls";
   /** Secret in a tenant namespace holding the credentials issued by the peer. */
   public static final String PEER_CREDENTIALS_SECRET = "pontoon-peer-credentials";
+  /** Key of {@link #PEER_CREDENTIALS_SECRET}: a kubeconfig for the peer's API server. */
+  public static final String PEER_CREDENTIALS_KUBECONFIG_KEY = "kubeconfig";
   /** Secret in a tenant namespace holding this cluster's WireGuard key pair for that peer. */
   public static final String WIREGUARD_KEY_SECRET = "pontoon-wireguard-key";
   public static final String WIREGUARD_PRIVATE_KEY = "privateKey";

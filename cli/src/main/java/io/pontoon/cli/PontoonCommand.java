@@ -21,6 +21,12 @@ import picocli.CommandLine.Command;
     subcommands = {SandboxCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Mixin KubeOptions kube = new KubeOptions();
+
+  /** The root's {@code --kubeconfig}/{@code --context}, wherever on the line they were given. */
+  public static KubeOptions kubeOptions(CommandLine.Model.CommandSpec anySubcommand) {
+    return ((PontoonCommand) anySubcommand.root().userObject()).kube;
+  }
 
   @Override
   public void run() {
