@@ -75,6 +75,12 @@ public final class PontoonNames {
   public static final String ANNOTATION_HOME_POD_NAME = "pontoon.io/home-pod-name";
   public static final String ANNOTATION_HOME_POD_NAMESPACE = "pontoon.io/home-pod-namespace";
   public static final String ANNOTATION_ORIGIN_CLUSTER_NAME = "pontoon.io/origin-cluster-name";
+  /**
+   * On a ShadowPod being deleted: the grace period the home pod's deletion asked for. Custom
+   * resources have no graceful deletion of their own, so the virtual kubelet writes it here
+   * before deleting, and the provider deletes the Pod with it.
+   */
+  public static final String ANNOTATION_DELETION_GRACE_PERIOD = "pontoon.io/deletion-grace-period-seconds";
 
   // ---- Virtual node -------------------------------------------------------------------------
 

@@ -1,0 +1,105 @@
+package io.pontoon.vk;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pontoon.vk.http.VkHttpServers;
+import io.pontoon.vk.node.NodeController;
+import io.pontoon.vk.node.ProviderCapacity;
+import io.pontoon.vk.node.ProviderHealth;
+import io.pontoon.vk.pods.PodController;
+import io.pontoon.vk.pods.PodIpRemaps;
+import io.pontoon.vk.pods.TwinNamespaces;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One virtual kubelet: the virtual node of one provider in the home cluster, and the pods bound
+ * to it kept running there as ShadowPods. Stopping it leaves the node and every remote pod in
+ * place, so a restart picks up where it left.
+ */
+public final class VirtualKubelet implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
+
+  private final VirtualKubeletConfig config;
+  private final VkMetrics metrics;
+  private final ProviderHealth health;
+  private final TwinNamespaces twins;
+  private final PodIpRemaps remaps;
+  private final PodController pods;
+  private final NodeController node;
+  private final VkHttpServers http;
+  private volatile int kubeletPort;
+
+  public VirtualKubelet(KubernetesClient home, KubernetesClient foreign, VirtualKubeletConfig config) {
+    this.config = config;
+    this.metrics = new VkMetrics(config.nodeName());
+    this.health = new ProviderHealth(foreign, config.timings().providerProbeTimeout());
+    AtomicReference<PodController> podsRef = new AtomicReference<>();
+    this.twins = new TwinNamespaces(home, config.home(), config.mapping(), ns -> {
+      PodController p = podsRef.get();
+      if (p != null) p.enqueueNamespace(ns);
+    });
+    this.remaps = new PodIpRemaps(home, config.tenantNamespaceAtHome(), config.foreignClusterId(), () -> {
+      PodController p = podsRef.get();
+      if (p != null) p.enqueueAll();
+    });
+    this.pods = new PodController(home, foreign, config.home(), config.nodeName(), config.nodeIp(), twins, health,
+        remaps, metrics, config.podWorkers());
+    podsRef.set(pods);
+    ProviderCapacity capacity = new ProviderCapacity(foreign, config.tenantNamespaceOnProvider(), config.home().id(),
+        config.sharingPercentage());
+    this.node = new NodeController(home, config, health, capacity, () -> kubeletPort);
+    this.http = new VkHttpServers(foreign, twins::of, metrics::scrape, health::reachable);
+  }
+
+  public VirtualKubelet start() throws Exception {
+    kubeletPort = http.start(config.nodeIp(), config.kubeletPort(), config.metricsPort());
+    twins.start();
+    remaps.start();
+    node.start();
+    pods.start();
+    LOG.info("event=started node={} provider={} providerId={} home={} workers={}", config.nodeName(),
+        config.foreignClusterName(), config.foreignClusterId(), config.home().name(), config.podWorkers());
+    return this;
+  }
+
+  public VirtualKubeletConfig config() {
+    return config;
+  }
+
+  public VkMetrics metrics() {
+    return metrics;
+  }
+
+  public int metricsPort() {
+    return http.metricsPort();
+  }
+
+  public int kubeletPort() {
+    return kubeletPort;
+  }
+
+  public ProviderHealth health() {
+    return health;
+  }
+
+  public int queueDepth() {
+    return pods.queueDepth();
+  }
+
+  /** Stops the loops; with {@code deleteNode} also removes the virtual node (opt-in). */
+  public void stop(boolean deleteNode) {
+    pods.close();
+    node.close();
+    if (deleteNode) node.deleteNode();
+    twins.close();
+    remaps.close();
+    http.close();
+    LOG.info("event=stopped node={} nodeDeleted={}", config.nodeName(), deleteNode);
+  }
+
+  @Override
+  public void close() {
+    stop(false);
+  }
+}

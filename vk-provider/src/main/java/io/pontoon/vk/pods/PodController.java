@@ -1,0 +1,381 @@
+package io.pontoon.vk.pods;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pontoon.api.ClusterIdentity;
+import io.pontoon.api.Conditions;
+import io.pontoon.api.PontoonNames;
+import io.pontoon.api.PontoonNames.ConditionTypes;
+import io.pontoon.api.PontoonNames.Reasons;
+import io.pontoon.api.controller.ControllerLoop;
+import io.pontoon.api.controller.Reconciler;
+import io.pontoon.api.v1alpha1.ShadowPod;
+import io.pontoon.vk.VkMetrics;
+import io.pontoon.vk.node.ProviderHealth;
+import io.pontoon.vk.pods.ShadowPodCaches.HomeKey;
+import io.pontoon.vk.pods.ShadowPodCaches.TwinNamespaceUnavailable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod loop of the virtual kubelet. For each home pod bound to the virtual node it keeps
+ * exactly one ShadowPod on the provider (same name, in the twin namespace; the home pod's UID
+ * label decides whose it is), copies the remote status back, and carries deletions through
+ * both clusters. Every decision is made from the two caches, so a restart at any point converges:
+ * missing ShadowPods are created, orphans deleted, nothing duplicated.
+ */
+public final class PodController implements Reconciler, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PodController.class);
+
+  private final KubernetesClient home;
+  private final KubernetesClient foreign;
+  private final ClusterIdentity origin;
+  private final String nodeName;
+  private final String nodeIp;
+  private final ProviderHealth health;
+  private final Supplier<IpRemap> remap;
+  private final VkMetrics metrics;
+  private final HomeEvents events;
+  private final SharedIndexInformer<Pod> homePods;
+  private final TwinNamespaces twins;
+  private final ShadowPodCaches shadows;
+  private final ControllerLoop loop;
+  private final int workers;
+
+  public PodController(KubernetesClient home, KubernetesClient foreign, ClusterIdentity origin,
+      String nodeName, String nodeIp, TwinNamespaces twins, ProviderHealth health,
+      Supplier<IpRemap> remap, VkMetrics metrics, int workers) {
+    this.home = home;
+    this.foreign = foreign;
+    this.origin = origin;
+    this.nodeName = nodeName;
+    this.nodeIp = nodeIp;
+    this.twins = twins;
+    this.health = health;
+    this.remap = remap;
+    this.metrics = metrics;
+    this.workers = workers;
+    this.events = new HomeEvents(home, nodeName);
+    this.loop = new ControllerLoop("virtual-kubelet-pods", metrics.timed(this));
+    metrics.queueDepth(loop::depth);
+    this.shadows = new ShadowPodCaches(foreign, origin.id(), key -> loop.enqueue(key.key()));
+    this.homePods = home.pods().inAnyNamespace()
+        .withField("spec.nodeName", nodeName)
+        .runnableInformer(0);
+    homePods.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod p) {
+        loop.enqueue(key(p));
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod after) {
+        loop.enqueue(key(after));
+      }
+
+      @Override
+      public void onDelete(Pod p, boolean unknownFinalState) {
+        loop.enqueue(key(p));
+      }
+    });
+    metrics.offloadedPods(() -> shadows.all().size());
+    health.onChange(state -> enqueueAll());
+  }
+
+  /**
+   * Lists home pods first (so no ShadowPod is taken for an orphan before its home pod is known),
+   * then watches the twin namespaces already in use, whose ShadowPods are all looked at once:
+   * that is the start-up resync.
+   */
+  public void start() throws Exception {
+    homePods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Set<String> namespaces = new HashSet<>(twins.known());
+    for (Pod p : homePods.getStore().list()) namespaces.add(twins.of(p.getMetadata().getNamespace()));
+    for (String ns : namespaces) {
+      try {
+        shadows.informer(ns);
+      } catch (TwinNamespaceUnavailable e) {
+        LOG.info("event=twin-namespace-unavailable namespace={} message=\"{}\"", ns, e.getMessage());
+      }
+    }
+    loop.start(workers);
+    LOG.info("event=pod-loop-started node={} homePods={} twinNamespaces={}", nodeName,
+        homePods.getStore().list().size(), shadows.watchedNamespaces());
+  }
+
+  /** Looks at every known pod again (provider came back, network remap changed…). */
+  public void enqueueAll() {
+    for (Pod p : homePods.getStore().list()) loop.enqueue(key(p));
+    for (ShadowPod s : shadows.all()) {
+      HomeKey k = ShadowPodCaches.homeKey(s);
+      if (k != null) loop.enqueue(k.key());
+    }
+  }
+
+  /** Pods of home namespace {@code namespace}: its twin namespace may have changed. */
+  public void enqueueNamespace(String namespace) {
+    for (Pod p : homePods.getStore().list()) {
+      if (namespace.equals(p.getMetadata().getNamespace())) loop.enqueue(key(p));
+    }
+  }
+
+  public int queueDepth() {
+    return loop.depth();
+  }
+
+  public SharedIndexInformer<Pod> homePods() {
+    return homePods;
+  }
+
+  @Override
+  public Result reconcile(String key) {
+    int slash = key.indexOf('/');
+    String namespace = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    Pod pod = homePods.getStore().getByKey(key);
+    String twin = twins.of(namespace);
+    ShadowPod shadow;
+    try {
+      shadow = shadows.get(twin, name);
+    } catch (TwinNamespaceUnavailable e) {
+      if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        backOff(pod, e.getMessage());
+      } else if (pod != null && !health.reachable()) {
+        return Result.after(Duration.ofSeconds(5));
+      } else if (pod != null) {
+        // no twin namespace, so nothing runs remotely: finish the deletion here
+        finishHomeDeletion(pod);
+        return Result.done();
+      }
+      throw e;
+    }
+    if (pod == null) {
+      deleteOrphan(shadow);
+      return Result.done();
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      return delete(pod, twin, shadow);
+    }
+    if (shadow != null && !Objects.equals(uid(shadow), pod.getMetadata().getUid())) {
+      // a ShadowPod of an earlier pod with the same name (a StatefulSet's, say): remove it first
+      deleteOrphan(shadow);
+      return Result.after(Duration.ofMillis(200));
+    }
+    if (shadow == null) {
+      if (isTerminal(pod)) return Result.done();
+      Optional<String> refusal = ShadowPods.refusal(pod);
+      if (refusal.isPresent()) {
+        reject(pod, refusal.get());
+        return Result.done();
+      }
+      return create(pod, twin);
+    }
+    syncLabels(pod, shadow);
+    syncStatus(pod, shadow);
+    return Result.done();
+  }
+
+  private Result create(Pod pod, String twin) {
+    if (!health.reachable()) {
+      backOff(pod, health.state().message());
+      return Result.after(Duration.ofSeconds(2));
+    }
+    ShadowPod shadow = ShadowPods.of(pod, twin, origin);
+    try {
+      foreign.resources(ShadowPod.class).inNamespace(twin).resource(shadow).create();
+      metrics.shadowPodCreated(pod);
+      LOG.debug("event=shadowpod-created pod={}/{} twinNamespace={}", pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), twin);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) return Result.done(); // it exists; its informer event brings it here
+      if (e.getCode() == 404 || e.getCode() == 403) {
+        backOff(pod, "cannot create the ShadowPod in twin namespace " + twin + " on the provider ("
+            + e.getStatus().getMessage() + "); is namespace " + pod.getMetadata().getNamespace()
+            + " offloaded? Try: pontoon offload namespace " + pod.getMetadata().getNamespace());
+      } else if (e.getCode() == 422) {
+        reject(pod, "the provider refused the pod: " + e.getStatus().getMessage());
+        return Result.done();
+      }
+      throw e;
+    }
+    return Result.done();
+  }
+
+  private Result delete(Pod pod, String twin, ShadowPod shadow) {
+    if (shadow == null) {
+      // the cache may lag a just-created ShadowPod: ask before finishing the home deletion
+      ShadowPod live;
+      try {
+        live = foreign.resources(ShadowPod.class).inNamespace(twin).withName(pod.getMetadata().getName()).get();
+      } catch (KubernetesClientException e) {
+        if (!health.reachable()) return Result.after(Duration.ofSeconds(2));
+        throw e;
+      }
+      if (live != null && Objects.equals(uid(live), pod.getMetadata().getUid())) {
+        shadow = live;
+      } else {
+        finishHomeDeletion(pod);
+        return Result.done();
+      }
+    }
+    if (!Objects.equals(uid(shadow), pod.getMetadata().getUid())) {
+      finishHomeDeletion(pod);
+      return Result.done();
+    }
+    if (shadow.getMetadata().getDeletionTimestamp() == null) {
+      long grace = gracePeriod(pod);
+      foreign.resources(ShadowPod.class).inNamespace(twin).withName(shadow.getMetadata().getName())
+          .edit(s -> {
+            s.getMetadata().setAnnotations(with(s.getMetadata().getAnnotations(),
+                PontoonNames.ANNOTATION_DELETION_GRACE_PERIOD, Long.toString(grace)));
+            return s;
+          });
+      foreign.resources(ShadowPod.class).inNamespace(twin).withName(shadow.getMetadata().getName())
+          .withGracePeriod(grace).delete();
+      LOG.debug("event=shadowpod-deleting pod={}/{} gracePeriodSeconds={}", pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), grace);
+    } else if (shadow.getStatus() != null && shadow.getStatus().getPod() != null) {
+      syncStatus(pod, shadow);
+    }
+    // the ShadowPod's removal is an informer event that brings this key back
+    return Result.after(Duration.ofSeconds(30));
+  }
+
+  private void finishHomeDeletion(Pod pod) {
+    String url = home.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/"
+        + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
+    Map<String, Object> options = Map.of("kind", "DeleteOptions", "apiVersion", "v1", "gracePeriodSeconds", 0,
+        "preconditions", Map.of("uid", pod.getMetadata().getUid()));
+    try {
+      home.raw(url, "DELETE", options);
+      metrics.podDeleted();
+      LOG.debug("event=home-pod-deleted pod={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      // 404: already gone; 409: the UID differs, so it is another pod that is not ours to delete
+      if (e.getCode() != 404 && e.getCode() != 409) throw e;
+    }
+  }
+
+  private void deleteOrphan(ShadowPod shadow) {
+    if (shadow == null || shadow.getMetadata().getDeletionTimestamp() != null) return;
+    try {
+      foreign.resources(ShadowPod.class).inNamespace(shadow.getMetadata().getNamespace())
+          .withName(shadow.getMetadata().getName()).delete();
+      LOG.info("event=orphan-shadowpod-deleted shadowPod={}/{} homePodUID={}", shadow.getMetadata().getNamespace(),
+          shadow.getMetadata().getName(), uid(shadow));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) throw e;
+    }
+  }
+
+  private void syncLabels(Pod pod, ShadowPod shadow) {
+    Map<String, String> desired = ShadowPods.podLabels(pod, origin);
+    if (Objects.equals(desired, shadow.getSpec().getLabels())) return;
+    foreign.resources(ShadowPod.class).inNamespace(shadow.getMetadata().getNamespace())
+        .withName(shadow.getMetadata().getName())
+        .edit(s -> {
+          s.getSpec().setLabels(desired);
+          return s;
+        });
+  }
+
+  private void syncStatus(Pod pod, ShadowPod shadow) {
+    PodStatus desired;
+    if (!health.reachable()) {
+      desired = HomeStatus.unreachable(pod.getStatus(), health.state().message(), Instant.now());
+    } else if (shadow.getStatus() != null && shadow.getStatus().getPod() != null) {
+      desired = HomeStatus.from(pod, shadow.getStatus().getPod(), remap.get(), nodeIp);
+    } else if (shadow.getStatus() != null
+        && Conditions.isFalse(shadow.getStatus().getConditions(), ConditionTypes.ADMITTED)) {
+      String message = Conditions.find(shadow.getStatus().getConditions(), ConditionTypes.ADMITTED)
+          .map(c -> c.getReason() + ": " + c.getMessage()).orElse("not admitted");
+      desired = HomeStatus.backOff(pod, Reasons.OFFLOADING_BACK_OFF, "the provider did not admit the pod: " + message);
+      if (!Objects.equals(desired.getMessage(), pod.getStatus() == null ? null : pod.getStatus().getMessage())) {
+        events.warning(pod, Reasons.OFFLOADING_BACK_OFF, desired.getMessage());
+      }
+    } else {
+      return;
+    }
+    writeStatus(pod, desired);
+  }
+
+  private void backOff(Pod pod, String message) {
+    PodStatus desired = HomeStatus.backOff(pod, Reasons.OFFLOADING_BACK_OFF, message);
+    if (writeStatus(pod, desired)) events.warning(pod, Reasons.OFFLOADING_BACK_OFF, message);
+    metrics.error(Reasons.OFFLOADING_BACK_OFF);
+  }
+
+  private void reject(Pod pod, String message) {
+    PodStatus desired = HomeStatus.rejected(pod, Reasons.OFFLOADING_BACK_OFF, message);
+    if (writeStatus(pod, desired)) {
+      events.warning(pod, Reasons.OFFLOADING_BACK_OFF, message);
+      LOG.info("event=pod-rejected pod={}/{} reason=\"{}\"", pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), message);
+    }
+    metrics.error("Rejected");
+  }
+
+  /** Writes {@code desired} when it differs; true when written. Conflicts retry through the loop. */
+  private boolean writeStatus(Pod pod, PodStatus desired) {
+    if (Objects.equals(desired, pod.getStatus())) return false;
+    Pod next = new Pod();
+    next.setApiVersion("v1");
+    next.setKind("Pod");
+    next.setMetadata(pod.getMetadata());
+    next.setSpec(pod.getSpec());
+    next.setStatus(desired);
+    home.pods().inNamespace(pod.getMetadata().getNamespace()).resource(next).updateStatus();
+    return true;
+  }
+
+  private static long gracePeriod(Pod pod) {
+    Long g = pod.getMetadata().getDeletionGracePeriodSeconds();
+    if (g == null) g = pod.getSpec().getTerminationGracePeriodSeconds();
+    return g == null ? 30 : g;
+  }
+
+  private static boolean isTerminal(Pod pod) {
+    String phase = phase(pod);
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private static String phase(Pod pod) {
+    return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+  }
+
+  private static String uid(ShadowPod s) {
+    String fromLabel = s.getMetadata().getLabels() == null ? null
+        : s.getMetadata().getLabels().get(PontoonNames.LABEL_HOME_POD_UID);
+    return fromLabel != null ? fromLabel : s.getSpec() == null ? null : s.getSpec().getHomePodUID();
+  }
+
+  private static Map<String, String> with(Map<String, String> m, String k, String v) {
+    Map<String, String> next = new java.util.LinkedHashMap<>(m == null ? Map.of() : m);
+    next.put(k, v);
+    return next;
+  }
+
+  private static String key(Pod p) {
+    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    homePods.close();
+    shadows.close();
+  }
+}
