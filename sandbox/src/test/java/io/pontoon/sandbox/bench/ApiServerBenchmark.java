@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.bench;
 
+import io.pontoon.sandbox.junit.BenchTable;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;

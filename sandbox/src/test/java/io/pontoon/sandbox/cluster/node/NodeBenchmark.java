@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.pontoon.sandbox.bench.BenchTable;
+import io.pontoon.sandbox.junit.BenchTable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

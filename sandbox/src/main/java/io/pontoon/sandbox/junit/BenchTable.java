@@ -1,4 +1,4 @@
-package io.pontoon.sandbox.bench;
+package io.pontoon.sandbox.junit;
 
 import java.io.BufferedReader;
 import java.io.PrintWriter;

@@ -1,0 +1,197 @@
+package io.pontoon.e2e;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pontoon.api.PontoonNames;
+import io.pontoon.api.v1alpha1.ShadowPod;
+import io.pontoon.peering.offloading.ShadowPodController;
+import io.pontoon.sandbox.cluster.ClusterSpec;
+import io.pontoon.sandbox.cluster.ClusterSpec.NodeShape;
+import io.pontoon.sandbox.junit.BenchTable;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bursts of 100, 1,000 and 10,000 pods bound to the virtual node, run for real on the provider's
+ * sandbox kubelets: time until all home pods are Running, the latency the virtual kubelet adds on
+ * its two hops, and its heap, RSS and CPU (it runs as its own process). Prints a table.
+ *
+ * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
+ * ({@code -Dbench.sizes=100,1000} for a shorter run).
+ */
+@Tag("bench")
+class VirtualKubeletBenchmark {
+  @TempDir Path dir;
+
+  @Test
+  void bursts() throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String s : System.getProperty("bench.sizes", "100,1000,10000").split(",")) sizes.add(Integer.parseInt(s.trim()));
+    int total = sizes.stream().mapToInt(Integer::intValue).sum();
+    try (Clusters clusters = new Clusters(dir)) {
+      Clusters.Member home = clusters.add("home", ClusterSpec.defaults("home").withNodes(0));
+      int nodes = Math.max(2, (total + 1099) / 1100);
+      Clusters.Member provider = clusters.add("provider", ClusterSpec.defaults("provider").withNodes(nodes)
+          .withNodeShape(new NodeShape("256", "1024Gi", 1100, 21)));
+      ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(), 8));
+      shadows.start();
+      int metricsPort = freePort();
+      PontoonProcess vk = clusters.closeLater(PontoonProcess.start(dir.resolve("vk.log"),
+          "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
+          "--foreign-kubeconfig", provider.kubeconfig().toString(),
+          "--foreign-cluster-id", provider.identity().id(), "--foreign-cluster-name", provider.identity().name(),
+          "--metrics-port", Integer.toString(metricsPort), "--pod-workers", "16"));
+      String node = PontoonNames.virtualNodeName(provider.identity().name());
+      awaitNode(home, node);
+
+      System.out.println();
+      System.out.println("Virtual kubelet bursts (home, provider and load generator share the machine; "
+          + Runtime.getRuntime().availableProcessors() + " cores)");
+      System.out.printf(Locale.ROOT, "%-8s %10s %12s %12s %12s %12s %10s %10s %9s%n", "pods", "allRun s",
+          "bound→SP p50", "bound→SP p99", "run→run p50", "run→run p99", "heap MiB", "RSS MiB", "CPU s");
+      for (int n : sizes) {
+        String ns = "bench-" + n;
+        String twin = PontoonNames.defaultTwinNamespace(ns, "home");
+        home.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
+            .build()).create();
+        provider.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(twin)
+            .endMetadata().build()).create();
+        Map<String, Long> bound = new ConcurrentHashMap<>();
+        Map<String, Long> homeRunning = new ConcurrentHashMap<>();
+        Map<String, Long> shadowCreated = new ConcurrentHashMap<>();
+        Map<String, Long> shadowRunning = new ConcurrentHashMap<>();
+        SharedIndexInformer<Pod> homeInf = home.client().pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod p) {
+            long now = System.nanoTime();
+            bound.putIfAbsent(p.getMetadata().getUid(), now);
+            if (running(p)) homeRunning.putIfAbsent(p.getMetadata().getUid(), now);
+          }
+
+          @Override
+          public void onUpdate(Pod a, Pod p) {
+            if (running(p)) homeRunning.putIfAbsent(p.getMetadata().getUid(), System.nanoTime());
+          }
+
+          @Override
+          public void onDelete(Pod p, boolean u) {}
+        });
+        SharedIndexInformer<ShadowPod> shadowInf = provider.client().resources(ShadowPod.class).inNamespace(twin)
+            .inform(new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(ShadowPod s) {
+                shadowCreated.putIfAbsent(uid(s), System.nanoTime());
+              }
+
+              @Override
+              public void onUpdate(ShadowPod a, ShadowPod s) {
+                if (s.getStatus() != null && s.getStatus().getPod() != null
+                    && "Running".equals(s.getStatus().getPod().getPhase())) {
+                  shadowRunning.putIfAbsent(uid(s), System.nanoTime());
+                }
+              }
+
+              @Override
+              public void onDelete(ShadowPod s, boolean u) {}
+            });
+        long cpuBefore = cpuTicks(vk.pid());
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < n; i++) {
+          Pod pod = VirtualKubeletCrashIT.pod(node, "p-" + i);
+          pod.getMetadata().setNamespace(ns);
+          pool.execute(() -> home.client().pods().inNamespace(ns).resource(pod).create());
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (homeRunning.size() < n && System.nanoTime() < deadline) Thread.sleep(50);
+        long end = homeRunning.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+        double cpu = (cpuTicks(vk.pid()) - cpuBefore) / 100.0;
+        homeInf.close();
+        shadowInf.close();
+        List<Long> hop1 = new ArrayList<>();
+        List<Long> hop2 = new ArrayList<>();
+        for (var e : shadowCreated.entrySet()) {
+          Long b = bound.get(e.getKey());
+          if (b != null) hop1.add(e.getValue() - b);
+        }
+        for (var e : homeRunning.entrySet()) {
+          Long r = shadowRunning.get(e.getKey());
+          if (r != null) hop2.add(Math.max(0, e.getValue() - r));
+        }
+        hop1.sort(null);
+        hop2.sort(null);
+        System.out.printf(Locale.ROOT, "%-8d %10.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f%s%n", n,
+            (end - start) / 1e9, BenchTable.percentile(hop1, 0.5), BenchTable.percentile(hop1, 0.99),
+            BenchTable.percentile(hop2, 0.5), BenchTable.percentile(hop2, 0.99), heapMiB(metricsPort),
+            rssKiB(vk.pid()) / 1024.0, cpu, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
+      }
+      System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
+          + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process");
+    }
+  }
+
+  static boolean running(Pod p) {
+    return p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
+  }
+
+  static String uid(ShadowPod s) {
+    return s.getMetadata().getLabels().get(PontoonNames.LABEL_HOME_POD_UID);
+  }
+
+  static void awaitNode(Clusters.Member home, String node) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (home.client().nodes().withName(node).get() == null && System.nanoTime() < deadline) Thread.sleep(100);
+  }
+
+  static long cpuTicks(long pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  static long rssKiB(long pid) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+    }
+    return -1;
+  }
+
+  static double heapMiB(int port) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    double sum = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum / (1024 * 1024);
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
