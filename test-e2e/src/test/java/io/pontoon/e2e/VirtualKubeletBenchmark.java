@@ -55,8 +55,9 @@ class VirtualKubeletBenchmark {
       ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(), 8));
       shadows.start();
       int metricsPort = freePort();
+      // the heap a 512 MiB container would give it
       PontoonProcess vk = clusters.closeLater(PontoonProcess.start(dir.resolve("vk.log"),
-          "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
+          List.of("-Xmx384m", "-XX:+UseSerialGC"), "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
           "--foreign-kubeconfig", provider.kubeconfig().toString(),
           "--foreign-cluster-id", provider.identity().id(), "--foreign-cluster-name", provider.identity().name(),
           "--metrics-port", Integer.toString(metricsPort), "--pod-workers", "16"));
