@@ -41,7 +41,8 @@ class VirtualKubeletCrashIT {
     try (Clusters clusters = new Clusters(dir)) {
       // default timings at home: the virtual kubelet process renews its lease every 10 s
       Clusters.Member home = clusters.add("home", ClusterSpec.defaults("home").withNodes(1));
-      Clusters.Member provider = clusters.add("provider");
+      Clusters.Member provider = clusters.add("provider", ClusterSpec.defaults("provider").withNodes(2)
+          .withNodeShape(new ClusterSpec.NodeShape("64", "256Gi", 300, 23)).withTimings(ClusterSpec.Timings.fast()));
       ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(), 4));
       shadows.start();
       String twin = PontoonNames.defaultTwinNamespace("burst", "home");
@@ -102,15 +103,19 @@ class VirtualKubeletCrashIT {
         assertThat(shadowsByUid).as("exactly one ShadowPod per home pod, none without").isEqualTo(expected);
         assertThat(podsByUid).as("exactly one remote Pod per home pod, none without").isEqualTo(expected);
       });
-      List<String> notRunning = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-        notRunning.clear();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        List<String> notRunning = new ArrayList<>();
         for (Pod p : home.client().pods().inNamespace("burst").list().getItems()) {
           if (p.getStatus() == null || !"Running".equals(p.getStatus().getPhase())) {
-            notRunning.add(p.getMetadata().getName());
+            ShadowPod sp = provider.client().resources(ShadowPod.class).inNamespace(twin)
+                .withName(p.getMetadata().getName()).get();
+            notRunning.add(p.getMetadata().getName() + " phase=" + (p.getStatus() == null ? null : p.getStatus().getPhase())
+                + " reason=" + (p.getStatus() == null ? null : p.getStatus().getReason())
+                + " deleting=" + (p.getMetadata().getDeletionTimestamp() != null)
+                + " shadow=" + (sp == null ? null : sp.getStatus()));
           }
         }
-        return notRunning.isEmpty();
+        assertThat(notRunning).as("home pods not Running").isEmpty();
       });
     }
   }
