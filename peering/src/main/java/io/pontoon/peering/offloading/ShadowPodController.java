@@ -197,9 +197,11 @@ public final class ShadowPodController implements AutoCloseable {
   private Reconciler.Result finish(String key, ShadowPod sp, Pod pod) {
     if (pod != null) {
       if (pod.getMetadata().getDeletionTimestamp() == null) {
+        // The API server records 0 for custom resources (they have no graceful deletion), so 0
+        // means "not given": the Pod then gets its own terminationGracePeriodSeconds.
         Long grace = sp.getMetadata().getDeletionGracePeriodSeconds();
         var op = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
-        if (grace != null) {
+        if (grace != null && grace > 0) {
           op.withGracePeriod(grace).delete();
         } else {
           op.delete();
