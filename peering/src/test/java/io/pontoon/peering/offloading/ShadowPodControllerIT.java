@@ -63,7 +63,7 @@ class ShadowPodControllerIT {
     ShadowPod sp = client.resources(ShadowPod.class).inNamespace("twin-run")
         .resource(Fixtures.shadowPod("twin-run", "web", origin, "home", Fixtures.server("100m"))).create();
 
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       Pod p = pod("twin-run", "web");
       assertThat(p).isNotNull();
       assertThat(p.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
@@ -90,12 +90,12 @@ class ShadowPodControllerIT {
     Fixtures.namespace(client, "twin-recreate");
     client.resources(ShadowPod.class).inNamespace("twin-recreate")
         .resource(Fixtures.shadowPod("twin-recreate", "api", origin(), "home", Fixtures.server("100m"))).create();
-    await().atMost(DEADLINE).until(() -> pod("twin-recreate", "api") != null);
+    await().atMost(DEADLINE).ignoreExceptions().until(() -> pod("twin-recreate", "api") != null);
     String firstUid = pod("twin-recreate", "api").getMetadata().getUid();
 
     client.pods().inNamespace("twin-recreate").withName("api").withGracePeriod(0).delete();
 
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       Pod p = pod("twin-recreate", "api");
       assertThat(p).isNotNull();
       assertThat(p.getMetadata().getUid()).isNotEqualTo(firstUid);
@@ -108,12 +108,12 @@ class ShadowPodControllerIT {
     Fixtures.namespace(client, "twin-job");
     client.resources(ShadowPod.class).inNamespace("twin-job")
         .resource(Fixtures.shadowPod("twin-job", "once", origin(), "home", Fixtures.command("Never", 1, "true"))).create();
-    await().atMost(DEADLINE).untilAsserted(() ->
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
         assertThat(get("twin-job", "once").getStatus().getPod().getPhase()).isEqualTo("Succeeded"));
 
     client.pods().inNamespace("twin-job").withName("once").withGracePeriod(0).delete();
 
-    await().atMost(DEADLINE).untilAsserted(() -> assertThat(
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> assertThat(
         Conditions.find(get("twin-job", "once").getStatus().getConditions(), ConditionTypes.POD_CREATED))
         .hasValueSatisfying(c -> {
           assertThat(c.getStatus()).isEqualTo("False");
@@ -143,11 +143,11 @@ class ShadowPodControllerIT {
 
     client.resources(ShadowPod.class).inNamespace("twin-quota")
         .resource(Fixtures.shadowPod("twin-quota", "first", origin, "quota-home", Fixtures.server("600m"))).create();
-    await().atMost(DEADLINE).until(() -> pod("twin-quota", "first") != null);
+    await().atMost(DEADLINE).ignoreExceptions().until(() -> pod("twin-quota", "first") != null);
     client.resources(ShadowPod.class).inNamespace("twin-quota")
         .resource(Fixtures.shadowPod("twin-quota", "second", origin, "quota-home", Fixtures.server("600m"))).create();
 
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       ShadowPod second = get("twin-quota", "second");
       assertThat(Conditions.find(second.getStatus().getConditions(), ConditionTypes.ADMITTED)).hasValueSatisfying(c -> {
         assertThat(c.getStatus()).isEqualTo("False");
@@ -161,7 +161,7 @@ class ShadowPodControllerIT {
     current.getStatus().setResources(Map.of("cpu", new Quantity("2"), "pods", new Quantity("10")));
     client.resources(ResourceSlice.class).inNamespace(tenant).resource(current).updateStatus();
 
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       assertThat(pod("twin-quota", "second")).isNotNull();
       assertThat(Conditions.isTrue(get("twin-quota", "second").getStatus().getConditions(), ConditionTypes.ADMITTED)).isTrue();
     });
@@ -172,19 +172,19 @@ class ShadowPodControllerIT {
     Fixtures.namespace(client, "twin-delete");
     client.resources(ShadowPod.class).inNamespace("twin-delete").resource(Fixtures.shadowPod("twin-delete", "slow",
         origin(), "home", Fixtures.command("Always", 3, "sh", "-c", "trap '' TERM; sleep 3600"))).create();
-    await().atMost(DEADLINE).untilAsserted(() ->
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
         assertThat(get("twin-delete", "slow").getStatus().getPod().getPhase()).isEqualTo("Running"));
 
     client.resources(ShadowPod.class).inNamespace("twin-delete").withName("slow").delete();
 
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       Pod p = pod("twin-delete", "slow");
       assertThat(p).isNotNull();
       assertThat(p.getMetadata().getDeletionTimestamp()).isNotNull();
       assertThat(p.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(3L);
       assertThat(get("twin-delete", "slow")).isNotNull(); // held by the finalizer while the pod ends
     });
-    await().atMost(DEADLINE).untilAsserted(() -> {
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
       assertThat(pod("twin-delete", "slow")).isNull();
       assertThat(get("twin-delete", "slow")).isNull();
     });
