@@ -98,6 +98,9 @@ public final class PodMutation {
     JsonNode existingTerms = required.path("nodeSelectorTerms");
     List<JsonNode> podTerms = new ArrayList<>();
     existingTerms.forEach(podTerms::add);
+    if (!podTerms.isEmpty() && podTerms.stream().allMatch(t -> alternatives.stream().anyMatch(a -> implies(t, a)))) {
+      return; // every term already requires one of ours (a re-invocation, or the user wrote it)
+    }
     if (podTerms.isEmpty()) {
       podTerms.add(F.objectNode());
     }
@@ -132,6 +135,18 @@ public final class PodMutation {
       existingRequired.set("nodeSelectorTerms", terms);
       ops.add(op("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution", existingRequired));
     }
+  }
+
+  /** Whether {@code term} holds every requirement of {@code alternative}, so implies it. */
+  private static boolean implies(JsonNode term, JsonNode alternative) {
+    for (String field : List.of("matchExpressions", "matchFields")) {
+      for (JsonNode r : alternative.path(field)) {
+        if (!term.path(field).isArray() || !contains((ArrayNode) term.path(field), r)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static ObjectNode remoteTerm(NodeSelectorTerm selector) {
