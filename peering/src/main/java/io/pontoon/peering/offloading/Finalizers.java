@@ -17,13 +17,13 @@ import java.util.List;
 final class Finalizers {
   private Finalizers() {}
 
-  static void patch(Resource<?> resource, ObjectMeta seen, List<String> finalizers) {
+  static Object patch(Resource<?> resource, ObjectMeta seen, List<String> finalizers) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ObjectNode meta = body.putObject("metadata");
     meta.put("resourceVersion", seen.getResourceVersion());
     ArrayNode list = meta.putArray("finalizers");
     finalizers.forEach(list::add);
-    resource.patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+    return resource.patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
   }
 
   static boolean has(ObjectMeta meta, String finalizer) {

@@ -122,8 +122,9 @@ public final class ShadowPodController implements AutoCloseable {
       return finish(key, sp, pod);
     }
     if (!hasFinalizer(sp)) {
-      setFinalizer(sp, true);
-      return Reconciler.Result.done(); // the update event queues the key again
+      // Written before any Pod exists, so a Pod never outlives a ShadowPod unnoticed; the pass
+      // goes on with the patched object instead of waiting for its event.
+      sp = setFinalizer(sp, true);
     }
     ShadowPodStatus current = sp.getStatus() == null ? new ShadowPodStatus() : sp.getStatus();
     ShadowPodStatus next = new ShadowPodStatus();
@@ -172,9 +173,8 @@ public final class ShadowPodController implements AutoCloseable {
       writeStatus(sp, current, next);
       return Reconciler.Result.done(); // queued again when the grant grows or a pod ends
     }
-    Pod created;
     try {
-      created = client.pods().inNamespace(sp.getMetadata().getNamespace()).resource(podFor(sp)).create();
+      client.pods().inNamespace(sp.getMetadata().getNamespace()).resource(podFor(sp)).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         return Reconciler.Result.after(Duration.ofMillis(200)); // the cache has not seen it yet
@@ -184,12 +184,8 @@ public final class ShadowPodController implements AutoCloseable {
       writeStatus(sp, current, next);
       throw e;
     }
-    next.setPod(created.getStatus());
-    Conditions.set(next.getConditions(), Conditions.of(ConditionTypes.ADMITTED, true, Reasons.SUCCEEDED,
-        "admitted within the consumer's grant", gen));
-    Conditions.set(next.getConditions(), Conditions.of(ConditionTypes.POD_CREATED, true, Reasons.SUCCEEDED,
-        "pod " + key + " exists", gen));
-    writeStatus(sp, current, next);
+    // The Pod's add event queues this key again and that pass writes the status once, with the
+    // Pod's status: one status write per new pod instead of two.
     return Reconciler.Result.done();
   }
 
@@ -301,14 +297,14 @@ public final class ShadowPodController implements AutoCloseable {
     client.resources(ShadowPod.class).inNamespace(sp.getMetadata().getNamespace()).resource(update).updateStatus();
   }
 
-  private void setFinalizer(ShadowPod sp, boolean present) {
+  private ShadowPod setFinalizer(ShadowPod sp, boolean present) {
     List<String> finalizers = new ArrayList<>(
         sp.getMetadata().getFinalizers() == null ? List.of() : sp.getMetadata().getFinalizers());
     finalizers.remove(PontoonNames.FINALIZER_SHADOW_POD);
     if (present) {
       finalizers.add(PontoonNames.FINALIZER_SHADOW_POD);
     }
-    Finalizers.patch(client.resources(ShadowPod.class).inNamespace(sp.getMetadata().getNamespace())
+    return (ShadowPod) Finalizers.patch(client.resources(ShadowPod.class).inNamespace(sp.getMetadata().getNamespace())
         .withName(sp.getMetadata().getName()), sp.getMetadata(), finalizers);
   }
 
