@@ -57,8 +57,7 @@ public final class PodOffloadingWebhook implements AutoCloseable {
       HttpServerOptions options = new HttpServerOptions().setSsl(true)
           .setKeyCertOptions(new PemKeyCertOptions()
               .addCertValue(Buffer.buffer(tls.certPem()))
-              .addKeyValue(Buffer.buffer(tls.keyPem())))
-          .setMaxFormAttributeSize(MAX_BODY);
+              .addKeyValue(Buffer.buffer(tls.keyPem())));
       server = vertx.createHttpServer(options).requestHandler(this::handle)
           .listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
