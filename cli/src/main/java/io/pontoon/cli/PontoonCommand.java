@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         "  source <(pontoon completion bash)",
         "",
         "Exit codes: 0 success, 1 failure, 2 usage error."},
-    subcommands = {SandboxCommand.class, io.pontoon.cli.vk.VirtualKubeletCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SandboxCommand.class, io.pontoon.cli.offload.OffloadCommand.class,
+        io.pontoon.cli.offload.UnoffloadCommand.class, io.pontoon.cli.vk.VirtualKubeletCommand.class,
+        CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin KubeOptions kube = new KubeOptions();
