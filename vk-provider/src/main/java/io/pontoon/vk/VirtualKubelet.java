@@ -28,10 +28,12 @@ public final class VirtualKubelet implements AutoCloseable {
   private final PodController pods;
   private final NodeController node;
   private final VkHttpServers http;
+  private final KubernetesClient home;
   private volatile int kubeletPort;
 
   public VirtualKubelet(KubernetesClient home, KubernetesClient foreign, VirtualKubeletConfig config) {
     this.config = config;
+    this.home = home;
     this.metrics = new VkMetrics(config.nodeName());
     this.health = new ProviderHealth(foreign, config.timings().providerProbeTimeout());
     AtomicReference<PodController> podsRef = new AtomicReference<>();
@@ -53,7 +55,7 @@ public final class VirtualKubelet implements AutoCloseable {
   }
 
   public VirtualKubelet start() throws Exception {
-    kubeletPort = http.start(config.nodeIp(), config.kubeletPort(), config.metricsPort());
+    kubeletPort = http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort());
     twins.start();
     remaps.start();
     node.start();

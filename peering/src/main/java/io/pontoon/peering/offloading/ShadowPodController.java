@@ -189,13 +189,27 @@ public final class ShadowPodController implements AutoCloseable {
     return Reconciler.Result.done();
   }
 
+  private static Long annotatedGracePeriod(ShadowPod sp) {
+    String v = sp.getMetadata().getAnnotations() == null ? null
+        : sp.getMetadata().getAnnotations().get(PontoonNames.ANNOTATION_DELETION_GRACE_PERIOD);
+    if (v == null) {
+      return sp.getMetadata().getDeletionGracePeriodSeconds();
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** Deletion: Pod first, with the ShadowPod's grace period; the finalizer once it is gone. */
   private Reconciler.Result finish(String key, ShadowPod sp, Pod pod) {
     if (pod != null) {
       if (pod.getMetadata().getDeletionTimestamp() == null) {
-        // The API server records 0 for custom resources (they have no graceful deletion), so 0
-        // means "not given": the Pod then gets its own terminationGracePeriodSeconds.
-        Long grace = sp.getMetadata().getDeletionGracePeriodSeconds();
+        // Custom resources have no graceful deletion (the API server records 0), so the virtual
+        // kubelet writes the home pod's grace period into an annotation before deleting; without
+        // one the Pod gets its own terminationGracePeriodSeconds.
+        Long grace = annotatedGracePeriod(sp);
         var op = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
         if (grace != null && grace > 0) {
           op.withGracePeriod(grace).delete();

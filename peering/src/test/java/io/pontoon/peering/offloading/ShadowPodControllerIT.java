@@ -189,4 +189,22 @@ class ShadowPodControllerIT {
       assertThat(get("twin-delete", "slow")).isNull();
     });
   }
+
+  @Test
+  void theGracePeriodTheHomeDeletionAskedForIsTheOneThePodGets() {
+    Fixtures.namespace(client, "twin-grace");
+    client.resources(ShadowPod.class).inNamespace("twin-grace").resource(Fixtures.shadowPod("twin-grace", "slow",
+        origin(), "home", Fixtures.command("Always", 30, "sh", "-c", "trap '' TERM; sleep 3600"))).create();
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
+        assertThat(get("twin-grace", "slow").getStatus().getPod().getPhase()).isEqualTo("Running"));
+    // what the virtual kubelet does for `kubectl delete pod --grace-period=2` at home
+    client.resources(ShadowPod.class).inNamespace("twin-grace").withName("slow").edit(s -> {
+      s.getMetadata().getAnnotations().put(PontoonNames.ANNOTATION_DELETION_GRACE_PERIOD, "2");
+      return s;
+    });
+    client.resources(ShadowPod.class).inNamespace("twin-grace").withName("slow").delete();
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
+        assertThat(pod("twin-grace", "slow").getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(2L));
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> assertThat(get("twin-grace", "slow")).isNull());
+  }
 }

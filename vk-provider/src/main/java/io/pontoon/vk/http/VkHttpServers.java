@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SelfSignedCertificate;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -44,9 +43,10 @@ public final class VkHttpServers implements AutoCloseable {
   }
 
   /** Starts both; {@code metricsPort} -1 starts no metrics server. Returns the kubelet port. */
-  public int start(String host, int kubeletPort, int metricsPort) throws Exception {
-    SelfSignedCertificate cert = SelfSignedCertificate.create(host);
-    kubelet = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+  public int start(KubernetesClient home, String nodeName, String host, int kubeletPort, int metricsPort)
+      throws Exception {
+    var cert = KubeletServingCertificate.obtain(home, nodeName, host, java.time.Duration.ofSeconds(30));
+    kubelet = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert))
         .requestHandler(this::kubeletRequest)
         .listen(kubeletPort, "0.0.0.0").await(30, TimeUnit.SECONDS);
     if (metricsPort >= 0) {
