@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.pontoon.api.PontoonNames;
+import io.pontoon.api.v1alpha1.ClusterNetwork;
+import io.pontoon.api.v1alpha1.NetworkConfig;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.ResourceSliceStatus;
 import io.pontoon.api.v1alpha1.ShadowPod;
@@ -138,6 +140,43 @@ class VirtualKubeletIT {
     await().atMost(DEADLINE).until(() ->
         clusters.provider.client().resources(ShadowPod.class).inNamespace(twin).withName("web-1").get() == null
             && clusters.home.client().pods().inNamespace("shop").withName("web-1").get() == null);
+  }
+
+  @Test
+  void podIpsAreReportedAsTheHomeClusterSeesTheProvider() {
+    String twin = clusters.offloadedNamespace("remap");
+    String tenant = PontoonNames.tenantNamespace(clusters.providerId.name());
+    clusters.home.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName(tenant).endMetadata().build()).createOr(c -> c.update());
+    NetworkConfig nc = new NetworkConfig();
+    nc.getMetadata().setName(clusters.providerId.name());
+    nc.getMetadata().setNamespace(tenant);
+    nc.getSpec().setRemoteClusterID(clusters.providerId.id());
+    ClusterNetwork local = new ClusterNetwork();
+    local.setPodCIDR("10.244.0.0/16");
+    local.setRemappedPodCIDR("10.72.0.0/16");
+    ClusterNetwork remote = new ClusterNetwork();
+    remote.setPodCIDR("10.244.0.0/16");
+    remote.setRemappedPodCIDR("10.71.0.0/16");
+    nc.getSpec().setLocal(local);
+    nc.getSpec().setRemote(remote);
+    clusters.home.client().resource(nc).create();
+    try {
+      clusters.create(clusters.podOnVirtualNode("remap", "api").build());
+      ShadowPod shadow = await().atMost(DEADLINE).until(
+          () -> clusters.provider.client().resources(ShadowPod.class).inNamespace(twin).withName("api").get(),
+          x -> x != null);
+      ShadowPodStatus st = new ShadowPodStatus();
+      st.setPod(new PodStatusBuilder().withPhase("Running").withPodIP("10.244.3.4").addNewPodIP("10.244.3.4").build());
+      shadow.setStatus(st);
+      clusters.provider.client().resource(shadow).updateStatus();
+      Pod p = await().atMost(DEADLINE).until(
+          () -> clusters.home.client().pods().inNamespace("remap").withName("api").get(),
+          x -> x.getStatus() != null && "10.71.3.4".equals(x.getStatus().getPodIP()));
+      assertThat(p.getStatus().getPodIPs()).extracting("ip").containsExactly("10.71.3.4");
+    } finally {
+      clusters.home.client().resource(nc).delete();
+    }
   }
 
   @Test
