@@ -85,7 +85,12 @@ public final class NamespaceOffloadingController implements AutoCloseable {
     foreignClusters = client.resources(ForeignCluster.class).runnableInformer(0);
     foreignClusters.addIndexers(Map.of(INDEX_CLUSTER_ID, fc -> fc.getSpec() == null || fc.getSpec().getClusterID() == null
         ? List.of() : List.of(fc.getSpec().getClusterID())));
-    foreignClusters.addEventHandler(Handlers.onAny(fc -> enqueueAll()));
+    foreignClusters.addEventHandler(Handlers.onAny(fc -> {
+      if (fc.getMetadata().getDeletionTimestamp() != null || foreignClusters.getStore().get(fc) == null) {
+        providers.forget(fc.getMetadata().getName()); // unpeered: its client is of no more use
+      }
+      enqueueAll();
+    }));
     credentials = client.secrets().inAnyNamespace()
         .withField("metadata.name", PontoonNames.PEER_CREDENTIALS_SECRET).runnableInformer(0);
     credentials.addEventHandler(Handlers.onAny(s -> enqueueAll()));

@@ -94,6 +94,17 @@ final class QuotaLedger {
     return Set.copyOf(a.rejected);
   }
 
+  /** {@link #release} under whichever consumer holds {@code key} (its ShadowPod is gone). */
+  synchronized Set<String> forget(String key) {
+    Set<String> requeue = new HashSet<>();
+    for (Map.Entry<String, Account> e : accounts.entrySet()) {
+      if (e.getValue().admitted.containsKey(key) || e.getValue().rejected.contains(key)) {
+        requeue.addAll(release(e.getKey(), key));
+      }
+    }
+    return requeue;
+  }
+
   synchronized boolean isAdmitted(String origin, String key) {
     Account a = accounts.get(origin);
     return a != null && a.admitted.containsKey(key);

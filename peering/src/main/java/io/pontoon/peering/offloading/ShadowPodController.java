@@ -106,7 +106,7 @@ public final class ShadowPodController implements AutoCloseable {
     Pod pod = pods.getStore().getByKey(key);
     if (sp == null) {
       // The ShadowPod is gone; the garbage collector removes its Pod through the owner reference.
-      releaseAnyOrigin(key, pod);
+      requeue(ledger.forget(key));
       return Reconciler.Result.done();
     }
     String origin = origin(sp);
@@ -225,15 +225,6 @@ public final class ShadowPodController implements AutoCloseable {
       setFinalizer(sp, false);
     }
     return Reconciler.Result.done();
-  }
-
-  private void releaseAnyOrigin(String key, Pod pod) {
-    if (pod != null && pod.getMetadata().getLabels() != null) {
-      String origin = pod.getMetadata().getLabels().get(PontoonNames.LABEL_ORIGIN_CLUSTER_ID);
-      if (origin != null) {
-        requeue(ledger.release(origin, key));
-      }
-    }
   }
 
   private void requeue(Iterable<String> keys) {

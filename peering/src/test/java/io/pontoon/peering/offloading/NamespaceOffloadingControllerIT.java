@@ -298,4 +298,53 @@ class NamespaceOffloadingControllerIT {
       }
     });
   }
+  @Test
+  @Order(6)
+  void withTenantCredentialsOnlyTheTenantRoleIsNeeded() {
+    SandboxApiServer server = SandboxApiServer.start(SandboxApiServer.Options.defaults("echo"));
+    KubernetesClient admin = new KubernetesClientBuilder().withConfig(server.adminConfig()).build();
+    Crds.install(admin, Duration.ofSeconds(30));
+    String tenant = PontoonNames.tenantNamespace(HOME.name());
+    Fixtures.namespace(admin, tenant);
+    // What peering grants the consumer in its tenant namespace, and nothing else.
+    admin.rbac().roles().inNamespace(tenant).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+        .withNewMetadata().withName("tenant").endMetadata()
+        .addNewRule().withApiGroups(PontoonNames.GROUP).withResources("twinnamespaces")
+        .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule()
+        .addNewRule().withApiGroups(PontoonNames.GROUP).withResources("twinnamespaces/status").withVerbs("get").endRule()
+        .build()).create();
+    admin.rbac().roleBindings().inNamespace(tenant).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+        .withNewMetadata().withName("tenant").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", "tenant")
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User")
+        .withName(PontoonNames.tenantUser(HOME.id())).endSubject().build()).create();
+    TwinNamespaceController twins = new TwinNamespaceController(admin);
+    twins.start();
+    closeables.add(twins);
+    Provider echo = new Provider("echo", UUID.randomUUID().toString(), server, admin);
+    providers.add(echo);
+    peer("echo", echo.id(), server.kubeconfigFor(PontoonNames.tenantUser(HOME.id()), List.of()), Map.of("region", "ap"));
+
+    offload("tenant-creds", NamespaceMappingStrategy.DefaultName, null, region("ap"));
+
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
+      NamespaceOffloading o = get("tenant-creds");
+      assertThat(o.getStatus().getPhase()).isEqualTo(OffloadingPhase.Ready);
+      assertThat(o.getStatus().getClusters()).singleElement()
+          .satisfies(c -> assertThat(c.getClusterName()).isEqualTo("echo"));
+      assertThat(namespaceExists(echo, "tenant-creds-home")).isTrue();
+    });
+    // The twin namespace's binding lets the same credentials write ShadowPods there, as the virtual kubelet does.
+    try (KubernetesClient asTenant = new KubernetesClientBuilder()
+        .withConfig(server.configFor(PontoonNames.tenantUser(HOME.id()), List.of())).build()) {
+      asTenant.resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("tenant-creds-home")
+          .resource(Fixtures.shadowPod("tenant-creds-home", "web", HOME.id(), HOME.name(), Fixtures.server("10m"))).create();
+    }
+
+    homeClient.resources(NamespaceOffloading.class).inNamespace("tenant-creds").withName(PontoonNames.NAMESPACE_OFFLOADING_NAME).delete();
+    await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() -> {
+      assertThat(get("tenant-creds")).isNull();
+      assertThat(namespaceExists(echo, "tenant-creds-home")).isFalse();
+    });
+  }
 }

@@ -19,6 +19,10 @@ class QuotaLedgerTest {
     assertThat(d.message()).contains("cpu requested 0.6 with 0.6 in use, granted 1").doesNotContain("pods");
     assertThat(l.release("o", "a")).containsExactly("b");
     assertThat(l.admit("o", "b", PodRequests.of(Fixtures.server("600m")), GRANT).admitted()).isTrue();
+    assertThat(l.admit("o", "c", PodRequests.of(Fixtures.server("600m")), GRANT).admitted()).isFalse();
+    assertThat(l.forget("c")).isEmpty();
+    assertThat(l.forget("b")).isEmpty();
+    assertThat(l.used("o")).hasValueSatisfying(u -> assertThat(u.pods()).isZero());
   }
 
   @Test
