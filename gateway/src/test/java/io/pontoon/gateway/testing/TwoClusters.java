@@ -41,16 +41,26 @@ public final class TwoClusters implements AutoCloseable {
   public final int port2 = port1 + 1;
   private final List<String> namespaces = new ArrayList<>();
   private final HostCommands host = HostCommands.host();
+  public final Cidr podCidr1;
+  public final Cidr podCidr2;
 
+  /** Both clusters on {@link #POD_CIDR}, pods at {@link #POD_IP}. */
   public TwoClusters() {
+    this(POD_CIDR, POD_CIDR);
+  }
+
+  /** Clusters on the given /24s; each pod holds address .5, its gateway .1. */
+  public TwoClusters(Cidr podCidr1, Cidr podCidr2) {
+    this.podCidr1 = podCidr1;
+    this.podCidr2 = podCidr2;
     try {
       for (String ns : List.of(gw1, gw2, pod1, pod2)) {
         host.run("ip", "netns", "add", ns);
         namespaces.add(ns);
         HostCommands.inNetns(ns).run("ip", "link", "set", "lo", "up");
       }
-      pod(pod1, gw1, "v" + id + "a");
-      pod(pod2, gw2, "v" + id + "b");
+      pod(pod1, gw1, "v" + id + "a", podCidr1);
+      pod(pod2, gw2, "v" + id + "b", podCidr2);
       String u1 = "u" + id + "a";
       String u2 = "u" + id + "b";
       host.run("ip", "link", "add", u1, "netns", gw1, "type", "veth", "peer", "name", u2, "netns", gw2);
@@ -64,27 +74,27 @@ public final class TwoClusters implements AutoCloseable {
     }
   }
 
-  private void pod(String pod, String gw, String veth) {
+  private void pod(String pod, String gw, String veth, Cidr cidr) {
     host.run("ip", "link", "add", veth + "p", "netns", pod, "type", "veth", "peer", "name", veth + "g", "netns", gw);
     HostCommands p = HostCommands.inNetns(pod);
-    p.run("ip", "addr", "add", POD_IP + "/24", "dev", veth + "p");
+    p.run("ip", "addr", "add", cidr.address(5) + "/" + cidr.prefix(), "dev", veth + "p");
     p.run("ip", "link", "set", veth + "p", "up");
-    p.run("ip", "route", "add", "default", "via", "10.0.0.1");
+    p.run("ip", "route", "add", "default", "via", cidr.address(1));
     HostCommands g = HostCommands.inNetns(gw);
-    g.run("ip", "addr", "add", "10.0.0.1/24", "dev", veth + "g");
+    g.run("ip", "addr", "add", cidr.address(1) + "/" + cidr.prefix(), "dev", veth + "g");
     g.run("ip", "link", "set", veth + "g", "up");
   }
 
   /** Cluster 1's tunnel to cluster 2 (peer ID = cluster 2's). */
   public TunnelConfig config1() {
     return new TunnelConfig(clusterId2, keys1.privateKey(), port1, 1420, keys2.publicKey(),
-        underlay2 + ":" + port2, 25, POD_CIDR, TWO_SEES_ONE, ONE_SEES_TWO);
+        underlay2 + ":" + port2, 25, podCidr1, TWO_SEES_ONE, ONE_SEES_TWO);
   }
 
   /** Cluster 2's tunnel to cluster 1; it waits to be contacted (no endpoint). */
   public TunnelConfig config2() {
     return new TunnelConfig(clusterId1, keys2.privateKey(), port2, 1420, keys1.publicKey(),
-        null, 0, POD_CIDR, ONE_SEES_TWO, TWO_SEES_ONE);
+        null, 0, podCidr2, ONE_SEES_TWO, TWO_SEES_ONE);
   }
 
   public static String randomClusterId() {
