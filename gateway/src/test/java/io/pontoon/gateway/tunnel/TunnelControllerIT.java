@@ -187,6 +187,28 @@ class TunnelControllerIT {
   }
 
   @Test
+  void aRestartedControllerAdoptsTheDataplaneUnchanged() {
+    startControllers();
+    await().atMost(Duration.ofSeconds(30)).until(() -> tunnel(k1, "two").getStatus() != null
+        && tunnel(k1, "two").getStatus().getState() == TunnelState.Up);
+    String dev = PontoonNames.wireGuardInterface(net.clusterId2);
+    TunnelDataplane dp = new TunnelDataplane(HostCommands.inNetns(net.gw1));
+    String rules = dp.nft().list(TunnelDataplane.tableName(dev)).orElseThrow();
+    var pids = WireGuard.userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList();
+
+    c1.close(); // as after a crash: nothing is torn down
+    c1 = new TunnelController(k1, TunnelController.Options.defaults(net.clusterId2), dp,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    c1.start();
+    await().atMost(Duration.ofSeconds(15)).until(() -> c1.lastReconciled().isPresent());
+
+    assertThat(dp.nft().list(TunnelDataplane.tableName(dev)).orElseThrow()).isEqualTo(rules);
+    assertThat(WireGuard.userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList()).isEqualTo(pids);
+    assertThat(Pods.ping(net.pod1, "10.71.0.5")).isTrue();
+    assertThat(tunnel(k1, "two").getStatus().getState()).isEqualTo(TunnelState.Up);
+  }
+
+  @Test
   void aWrongPeerKeyGivesDownWithAReason() {
     Tunnel t = tunnel(k1, "two");
     t.getSpec().setRemotePublicKey(WireGuardKeys.generate().publicKey());
