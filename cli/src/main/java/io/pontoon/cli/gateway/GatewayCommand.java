@@ -58,6 +58,10 @@ public final class GatewayCommand implements Runnable {
       description = "Network namespace (ip netns) holding the tunnel, NAT and routes (default: the current one).")
   String netns;
 
+  private static boolean netnsExists(String name) {
+    return name.matches("[A-Za-z0-9_.-]+") && java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/netns", name));
+  }
+
   @Override
   public void run() {
     if (peer == null || !CLUSTER_ID.matcher(peer).matches()) {
@@ -65,6 +69,10 @@ public final class GatewayCommand implements Runnable {
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new UserError("--metrics-port must be 0..65535, got " + metricsPort, 2);
+    }
+    if (netns != null && !netnsExists(netns)) {
+      throw new UserError("network namespace '" + netns + "' does not exist (see `ip netns list`); "
+          + "create it or drop --netns", 1);
     }
     try {
       for (String tool : new String[] {"ip", "wg", "nft", "ping"}) {

@@ -173,7 +173,19 @@ public final class TunnelController implements AutoCloseable {
     }
     if (!config.equals(applied) || !dataplane.wireGuard().exists(interfaceName)
         || dataplane.nft().list(TunnelDataplane.tableName(interfaceName)).isEmpty()) {
-      dataplane.apply(config);
+      try {
+        dataplane.apply(config);
+      } catch (RuntimeException e) {
+        // the loop retries with backoff; the status says why meanwhile
+        LOG.warn("gateway=apply-failed peer={} interface={} error=\"{}\"", peer, interfaceName, e.getMessage());
+        applied = null;
+        writeStatus(t, s -> {
+          s.setState(TunnelState.Down);
+          s.setInterfaceName(interfaceName);
+          condition(t, s, false, PontoonNames.Reasons.TUNNEL_DOWN, "applying the dataplane failed: " + e.getMessage());
+        });
+        throw e;
+      }
       applied = config;
       LOG.info("gateway=applied {}", config);
     }
