@@ -1,5 +1,6 @@
 package io.pontoon.cli;
 
+import io.pontoon.cli.gateway.GatewayCommand;
 import io.pontoon.cli.sandbox.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 success, 1 failure, 2 usage error."},
     subcommands = {SandboxCommand.class, io.pontoon.cli.offload.OffloadCommand.class,
         io.pontoon.cli.offload.UnoffloadCommand.class, io.pontoon.cli.vk.VirtualKubeletCommand.class,
-        CompletionCommand.class, CommandLine.HelpCommand.class})
+        GatewayCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin KubeOptions kube = new KubeOptions();

@@ -35,4 +35,11 @@ class GatewayCommandTest {
     assertThat(r.err()).contains("--peer must be a cluster ID");
     assertThat(run("gateway").exitCode()).isEqualTo(2);
   }
+
+  @Test
+  void aMissingNetnsIsNamed() {
+    Run r = run("gateway", "--peer", "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "--netns", "pontoon-no-such-ns");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("network namespace 'pontoon-no-such-ns' does not exist");
+  }
 }

@@ -1,0 +1,68 @@
+package io.pontoon.gateway.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.pontoon.gateway.HostCommands;
+
+/** Traffic between test namespaces: ping and a one-shot TCP server that answers the peer's address. */
+public final class Pods {
+  private Pods() {}
+
+  public static boolean ping(String netns, String address) {
+    return HostCommands.inNetns(netns).run(List.of("ping", "-n", "-q", "-c", "1", "-W", "1", address), null).ok();
+  }
+
+  /** Starts a TCP server in {@code netns} that sends each client its source address, then closes. */
+  public static Process startWhoAmIServer(String netns, int port) {
+    String script = "import socket\n"
+        + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        + "s.bind(('0.0.0.0', " + port + ")); s.listen(8); s.settimeout(60)\n"
+        + "while True:\n"
+        + "  c,a=s.accept(); c.sendall(a[0].encode()); c.close()\n";
+    try {
+      return new ProcessBuilder(HostCommands.inNetns(netns).wrap(List.of("python3", "-c", script)))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Connects from {@code netns} and returns what the server said, or null on failure. */
+  public static String whoAmI(String netns, String address, int port) {
+    String script = "import socket\n"
+        + "c=socket.create_connection(('" + address + "', " + port + "), timeout=2)\n"
+        + "print(c.recv(100).decode())\n";
+    HostCommands.Result r = HostCommands.inNetns(netns).run(List.of("python3", "-c", script), null);
+    return r.ok() ? r.stdout().strip() : null;
+  }
+
+  public static void stop(Process p) {
+    if (p == null) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(3, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  static Duration seconds(int s) {
+    return Duration.ofSeconds(s);
+  }
+}
