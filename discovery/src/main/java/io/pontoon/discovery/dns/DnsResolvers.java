@@ -52,7 +52,8 @@ public final class DnsResolvers {
     List<SimpleResolver> list = new ArrayList<>();
     for (InetSocketAddress server : servers) {
       SimpleResolver r = new SimpleResolver(server);
-      r.setTimeout(queryTimeout);
+      // dnsjava checks its timeouts about once a second; the exact limit is applied below
+      r.setTimeout(queryTimeout.plusSeconds(2));
       r.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
       list.add(r);
     }
@@ -102,9 +103,8 @@ public final class DnsResolvers {
     sent.incrementAndGet();
     CompletableFuture<Message> response;
     try {
-      // a second guard: the resolver's own timeout should fire first
       response = resolver.sendAsync(query, executor).toCompletableFuture()
-          .orTimeout(queryTimeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+          .orTimeout(queryTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }

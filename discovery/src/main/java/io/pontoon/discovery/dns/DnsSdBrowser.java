@@ -244,7 +244,7 @@ public final class DnsSdBrowser {
     try {
       announcement = Announcement.fromTxtBytes(txt, host.toLowerCase(Locale.ROOT), srv.getPort());
     } catch (InvalidAnnouncementException e) {
-      warnings.add("skipping instance " + instance + ": TXT record " + e.getMessage());
+      warnings.add("skipping instance " + instance + ": bad TXT record: " + e.getMessage());
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return addresses(target, additional, warnings).thenCompose(found -> {
