@@ -36,6 +36,11 @@ public final class DnsResolvers {
   private final Executor executor;
   private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
+  // Bounded queries in flight: a burst of hundreds of UDP queries overflows socket buffers
+  // (the resolver's or ours) and turns into timeouts.
+  private final int maxInFlight;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private record Key(Name name, int type) {}
 
@@ -58,6 +63,7 @@ public final class DnsResolvers {
       list.add(r);
     }
     this.resolvers = List.copyOf(list);
+    this.maxInFlight = 64;
   }
 
   /** Queries sent so far (cache hits send none). */
@@ -100,14 +106,15 @@ public final class DnsResolvers {
     SimpleResolver resolver = resolvers.get(index);
     String server = resolver.getAddress().getHostString() + ":" + resolver.getAddress().getPort();
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-    sent.incrementAndGet();
-    CompletableFuture<Message> response;
-    try {
-      response = resolver.sendAsync(query, executor).toCompletableFuture()
-          .orTimeout(queryTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
-    }
+    CompletableFuture<Message> response = limited(() -> {
+      sent.incrementAndGet();
+      try {
+        return resolver.sendAsync(query, executor).toCompletableFuture()
+            .orTimeout(queryTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    });
     return response.handle((message, error) -> {
       if (error != null) {
         failures.add(server + " " + describe(error));
@@ -125,6 +132,33 @@ public final class DnsResolvers {
     }).thenCompose(answer -> answer != null
         ? CompletableFuture.completedFuture(answer)
         : attempt(name, type, index + 1, failures));
+  }
+
+  /** Runs {@code send} when fewer than {@link #maxInFlight} queries are outstanding. */
+  private CompletableFuture<Message> limited(java.util.function.Supplier<CompletableFuture<Message>> send) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    waiting.add(() -> send.get().whenComplete((m, e) -> {
+      inFlight.decrementAndGet();
+      drain();
+      if (e != null) result.completeExceptionally(e);
+      else result.complete(m);
+    }));
+    drain();
+    return result;
+  }
+
+  private void drain() {
+    while (true) {
+      int n = inFlight.get();
+      if (n >= maxInFlight || waiting.isEmpty()) return;
+      if (!inFlight.compareAndSet(n, n + 1)) continue;
+      Runnable next = waiting.poll();
+      if (next == null) {
+        inFlight.decrementAndGet();
+        continue;
+      }
+      next.run();
+    }
   }
 
   private String describe(Throwable error) {

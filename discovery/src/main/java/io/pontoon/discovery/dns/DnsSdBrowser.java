@@ -127,7 +127,7 @@ public final class DnsSdBrowser {
           if (ptr.failure != null) {
             return CompletableFuture.completedFuture(failed(d, warnings, ptr.failure));
           }
-          List<Name> instances = instanceNames(service, ptr, warnings);
+          List<Name> instances = instanceNames(service, ptr.records, options.maxInstances(), warnings);
           long ptrTtl = ptr.ttl;
           List<CompletableFuture<Optional<Discovered>>> pending = new ArrayList<>();
           for (Name instance : instances) {
@@ -173,9 +173,9 @@ public final class DnsSdBrowser {
   }
 
   /** The PTR targets that are instances of the service, de-duplicated, capped. */
-  private List<Name> instanceNames(Name service, Lookup ptr, Warnings warnings) {
+  static List<Name> instanceNames(Name service, List<Record> ptrs, int maxInstances, Warnings warnings) {
     Set<Name> names = new LinkedHashSet<>();
-    for (Record r : ptr.records) {
+    for (Record r : ptrs) {
       Name target = ((PTRRecord) r).getTarget();
       if (target.labels() != service.labels() + 1 || !target.subdomain(service)) {
         warnings.add("skipping PTR record " + r.getName() + " -> " + target + ": not an instance of " + service);
@@ -189,10 +189,10 @@ public final class DnsSdBrowser {
       names.add(target.canonicalize());
     }
     List<Name> list = new ArrayList<>(names);
-    if (list.size() > options.maxInstances()) {
-      warnings.add(service + " lists " + list.size() + " instances; keeping the first " + options.maxInstances()
+    if (list.size() > maxInstances) {
+      warnings.add(service + " lists " + list.size() + " instances; keeping the first " + maxInstances
           + " (raise the instance cap to keep more)");
-      list = new ArrayList<>(list.subList(0, options.maxInstances()));
+      list = new ArrayList<>(list.subList(0, maxInstances));
     }
     return list;
   }
