@@ -80,8 +80,10 @@ public final class MdnsBrowser implements AutoCloseable {
   private final DiscoveryListener listener;
   private final ScheduledExecutorService events;
   private final JmDNS jmdns;
-  // Touched only on the events thread.
+  // Touched only on the events thread. Instances are keyed by cluster ID: jmdns renames an
+  // instance ("alpha (2)") when it re-registers, and it is still the same cluster.
   private final Map<String, Discovered> known = new HashMap<>();
+  private final Map<String, String> idByInstance = new HashMap<>();
   private final Map<String, ScheduledFuture<?>> pendingGone = new HashMap<>();
   private final Set<String> warned = new HashSet<>();
   private boolean capWarned;
@@ -177,11 +179,17 @@ public final class MdnsBrowser implements AutoCloseable {
       }
       return;
     }
-    ScheduledFuture<?> gone = pendingGone.remove(name);
+    String id = next.announcement().clusterId();
+    String formerId = idByInstance.put(name, id);
+    if (formerId != null && !formerId.equals(id) && !idByInstance.containsValue(formerId)) {
+      goneNow(formerId); // the instance now announces another cluster
+    }
+    ScheduledFuture<?> gone = pendingGone.remove(id);
     if (gone != null) gone.cancel(false);
-    Discovered previous = known.get(name);
+    Discovered previous = known.get(id);
     if (previous == null) {
       if (known.size() >= options.maxInstances()) {
+        idByInstance.remove(name);
         if (!capWarned) {
           capWarned = true;
           LOG.warn("mdns more than {} instances announced; ignoring instance={} and any further new ones",
@@ -189,10 +197,10 @@ public final class MdnsBrowser implements AutoCloseable {
         }
         return;
       }
-      put(name, next);
+      put(id, next);
       listener.appeared(next);
     } else if (!sameSighting(previous, next)) {
-      put(name, next);
+      put(id, next);
       listener.updated(previous, next);
     }
   }
@@ -202,14 +210,19 @@ public final class MdnsBrowser implements AutoCloseable {
     return a.announcement().equals(b.announcement()) && new HashSet<>(a.addresses()).equals(new HashSet<>(b.addresses()));
   }
 
-  private void scheduleGone(String name) {
-    if (!known.containsKey(name) || pendingGone.containsKey(name)) return;
-    pendingGone.put(name, events.schedule(() -> {
-      pendingGone.remove(name);
-      Discovered last = known.remove(name);
-      snapshot = List.copyOf(known.values());
-      if (last != null) listener.gone(last);
+  private void scheduleGone(String instance) {
+    String id = idByInstance.remove(instance);
+    if (id == null || idByInstance.containsValue(id) || pendingGone.containsKey(id)) return;
+    pendingGone.put(id, events.schedule(() -> {
+      pendingGone.remove(id);
+      goneNow(id);
     }, options.goneGrace().toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void goneNow(String id) {
+    Discovered last = known.remove(id);
+    snapshot = List.copyOf(known.values());
+    if (last != null) listener.gone(last);
   }
 
   private void put(String name, Discovered d) {
