@@ -1,5 +1,7 @@
 package io.pontoon.cli;
 
+import io.pontoon.cli.discovery.DiscoverCommand;
+import io.pontoon.cli.discovery.DnsRecordsCommand;
 import io.pontoon.cli.sandbox.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Command;
         "  source <(pontoon completion bash)",
         "",
         "Exit codes: 0 success, 1 failure, 2 usage error."},
-    subcommands = {SandboxCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SandboxCommand.class, DiscoverCommand.class, DnsRecordsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin KubeOptions kube = new KubeOptions();
