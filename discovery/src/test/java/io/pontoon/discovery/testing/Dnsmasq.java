@@ -61,7 +61,11 @@ public final class Dnsmasq implements AutoCloseable {
   public static Dnsmasq start(String domain, int localTtl, List<String> flags, Path dir) throws IOException, InterruptedException {
     int port = freePort();
     Path log = dir.resolve("dnsmasq-" + port + ".log");
-    List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+    // --keep-in-foreground rather than --no-daemon: with --no-daemon dnsmasq serves TCP in its only
+    // process, and a resolver keeping its TCP connection open (dnsjava does, after a truncated
+    // answer) then starves every UDP query.
+    List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--log-facility=-", "--pid-file",
+        "--user=root", "--conf-file=/dev/null",
         "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--local=/" + domain + "/", "--local-ttl=" + localTtl, "--cache-size=0", "--dns-forward-max=1000"));
     cmd.addAll(flags);
