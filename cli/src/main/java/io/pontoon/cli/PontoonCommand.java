@@ -1,7 +1,12 @@
 package io.pontoon.cli;
 
+import io.pontoon.cli.discovery.DiscoverCommand;
+import io.pontoon.cli.discovery.DnsRecordsCommand;
 import io.pontoon.cli.gateway.GatewayCommand;
+import io.pontoon.cli.offload.OffloadCommand;
+import io.pontoon.cli.offload.UnoffloadCommand;
 import io.pontoon.cli.sandbox.SandboxCommand;
+import io.pontoon.cli.vk.VirtualKubeletCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,9 +24,16 @@ import picocli.CommandLine.Command;
         "  source <(pontoon completion bash)",
         "",
         "Exit codes: 0 success, 1 failure, 2 usage error."},
-    subcommands = {SandboxCommand.class, io.pontoon.cli.offload.OffloadCommand.class,
-        io.pontoon.cli.offload.UnoffloadCommand.class, io.pontoon.cli.vk.VirtualKubeletCommand.class,
-        GatewayCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        SandboxCommand.class,
+        DiscoverCommand.class,
+        DnsRecordsCommand.class,
+        OffloadCommand.class,
+        UnoffloadCommand.class,
+        VirtualKubeletCommand.class,
+        GatewayCommand.class,
+        CompletionCommand.class,
+        CommandLine.HelpCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin KubeOptions kube = new KubeOptions();
