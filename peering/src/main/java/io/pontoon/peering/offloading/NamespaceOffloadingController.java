@@ -14,6 +14,7 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
 import io.pontoon.api.controller.ControllerLoop;
+import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.NamespaceOffloading;

@@ -12,6 +12,7 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
 import io.pontoon.api.controller.ControllerLoop;
+import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.ShadowPod;

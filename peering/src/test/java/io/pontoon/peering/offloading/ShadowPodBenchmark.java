@@ -1,5 +1,6 @@
 package io.pontoon.peering.offloading;
 
+import io.pontoon.api.controller.Handlers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;

@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.apiserver;
 
+import io.pontoon.api.controller.Handlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

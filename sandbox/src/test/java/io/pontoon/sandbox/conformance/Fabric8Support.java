@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.conformance;
 
+import io.pontoon.api.controller.Handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

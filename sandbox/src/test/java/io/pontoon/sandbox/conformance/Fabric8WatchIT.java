@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.conformance;
 
+import io.pontoon.api.controller.Handlers;
 import static io.pontoon.sandbox.conformance.Fabric8Support.admin;
 import static io.pontoon.sandbox.conformance.Fabric8Support.createNamespace;
 import static io.pontoon.sandbox.conformance.Fabric8Support.pod;

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -17,6 +16,7 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
 import io.pontoon.api.controller.ControllerLoop;
+import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
 import io.pontoon.api.v1alpha1.ShadowPod;
 import io.pontoon.vk.VkMetrics;
@@ -85,22 +85,7 @@ public final class PodController implements Reconciler, AutoCloseable {
     homePods.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
         home.getKubernetesSerialization(), "metadata", "spec.nodeName", "spec.terminationGracePeriodSeconds",
         "status"));
-    homePods.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod p) {
-        loop.enqueue(key(p));
-      }
-
-      @Override
-      public void onUpdate(Pod before, Pod after) {
-        loop.enqueue(key(after));
-      }
-
-      @Override
-      public void onDelete(Pod p, boolean unknownFinalState) {
-        loop.enqueue(key(p));
-      }
-    });
+    homePods.addEventHandler(Handlers.onAny(p -> loop.enqueue(Handlers.key(p))));
     metrics.offloadedPods(() -> shadows.all().size());
     health.onChange(state -> enqueueAll());
   }
@@ -128,7 +113,7 @@ public final class PodController implements Reconciler, AutoCloseable {
 
   /** Looks at every known pod again (provider came back, network remap changed…). */
   public void enqueueAll() {
-    for (Pod p : homePods.getStore().list()) loop.enqueue(key(p));
+    for (Pod p : homePods.getStore().list()) loop.enqueue(Handlers.key(p));
     for (ShadowPod s : shadows.all()) {
       HomeKey k = ShadowPodCaches.homeKey(s);
       if (k != null) loop.enqueue(k.key());
@@ -138,7 +123,7 @@ public final class PodController implements Reconciler, AutoCloseable {
   /** Pods of home namespace {@code namespace}: its twin namespace may have changed. */
   public void enqueueNamespace(String namespace) {
     for (Pod p : homePods.getStore().list()) {
-      if (namespace.equals(p.getMetadata().getNamespace())) loop.enqueue(key(p));
+      if (namespace.equals(p.getMetadata().getNamespace())) loop.enqueue(Handlers.key(p));
     }
   }
 
@@ -386,10 +371,6 @@ public final class PodController implements Reconciler, AutoCloseable {
     Map<String, String> next = new java.util.LinkedHashMap<>(m == null ? Map.of() : m);
     next.put(k, v);
     return next;
-  }
-
-  private static String key(Pod p) {
-    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
   }
 
   @Override

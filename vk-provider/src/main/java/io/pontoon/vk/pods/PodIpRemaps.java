@@ -1,8 +1,8 @@
 package io.pontoon.vk.pods;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.v1alpha1.ClusterNetwork;
 import io.pontoon.api.v1alpha1.NetworkConfig;
 import java.util.function.Supplier;
@@ -24,22 +24,7 @@ public final class PodIpRemaps implements Supplier<IpRemap>, AutoCloseable {
   public PodIpRemaps(KubernetesClient home, String tenantNamespace, String providerClusterId, Runnable onChange) {
     this.providerClusterId = providerClusterId;
     this.configs = home.resources(NetworkConfig.class).inNamespace(tenantNamespace).runnableInformer(0);
-    configs.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(NetworkConfig c) {
-        refresh(onChange);
-      }
-
-      @Override
-      public void onUpdate(NetworkConfig before, NetworkConfig after) {
-        refresh(onChange);
-      }
-
-      @Override
-      public void onDelete(NetworkConfig c, boolean unknownFinalState) {
-        refresh(onChange);
-      }
-    });
+    configs.addEventHandler(Handlers.onAny(c -> refresh(onChange)));
   }
 
   public void start() {

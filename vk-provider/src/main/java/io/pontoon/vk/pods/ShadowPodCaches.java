@@ -1,10 +1,10 @@
 package io.pontoon.vk.pods;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.pontoon.api.PontoonNames;
+import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.v1alpha1.ShadowPod;
 import java.util.List;
 import java.util.Map;
@@ -71,22 +71,7 @@ public final class ShadowPodCaches implements AutoCloseable {
       informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ShadowPod.class,
           foreign.getKubernetesSerialization(), "metadata", "spec.labels", "spec.originClusterID",
           "spec.homePodUID", "spec.homePodName", "spec.homePodNamespace", "status"));
-      informer.addEventHandler(new ResourceEventHandler<>() {
-        @Override
-        public void onAdd(ShadowPod s) {
-          announce(s);
-        }
-
-        @Override
-        public void onUpdate(ShadowPod before, ShadowPod after) {
-          announce(after);
-        }
-
-        @Override
-        public void onDelete(ShadowPod s, boolean unknownFinalState) {
-          announce(s);
-        }
-      });
+      informer.addEventHandler(Handlers.onAny(this::announce));
       try {
         informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

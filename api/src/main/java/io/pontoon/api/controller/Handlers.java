@@ -1,14 +1,14 @@
-package io.pontoon.peering.offloading;
+package io.pontoon.api.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.function.Consumer;
 
 /** Informer handlers that only queue keys: reconcilers read the caches themselves. */
-final class Handlers {
+public final class Handlers {
   private Handlers() {}
 
-  static <T extends HasMetadata> ResourceEventHandler<T> onAny(Consumer<T> action) {
+  public static <T extends HasMetadata> ResourceEventHandler<T> onAny(Consumer<T> action) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -28,17 +28,17 @@ final class Handlers {
   }
 
   /** {@code namespace/name}, or {@code name} for cluster-scoped objects, as informer stores key. */
-  static String key(HasMetadata obj) {
+  public static String key(HasMetadata obj) {
     String ns = obj.getMetadata().getNamespace();
     return ns == null || ns.isEmpty() ? obj.getMetadata().getName() : ns + "/" + obj.getMetadata().getName();
   }
 
-  static String namespaceOf(String key) {
+  public static String namespaceOf(String key) {
     int slash = key.indexOf('/');
     return slash < 0 ? null : key.substring(0, slash);
   }
 
-  static String nameOf(String key) {
+  public static String nameOf(String key) {
     return key.substring(key.indexOf('/') + 1);
   }
 }
