@@ -59,6 +59,24 @@ class InstallManifestsTest {
   }
 
   @Test
+  void everyFieldIsKnownToTheKubernetesSchema() {
+    List<Rendered> all = new java.util.ArrayList<>(List.of(Rendered.kustomize(Manifests.INSTALL, work),
+        Rendered.kustomize(Manifests.NODEPORT, work)));
+    for (String t : List.of("virtual-kubelet.yaml", "gateway.yaml")) {
+      all.add(Rendered.parse(Manifests.instantiate(t, Manifests.SAMPLE)));
+    }
+    for (Rendered r : all) {
+      for (HasMetadata o : r.objects()) {
+        assertThat(UnknownFields.of(o)).as(o.getKind() + " " + o.getMetadata().getName()).isEmpty();
+      }
+    }
+    // the check catches a typo
+    String typo = Manifests.read(Manifests.INSTALL.resolve("041-service-webhook.yaml"))
+        .replace("targetPort: webhook", "targetPort: webhook\n    targetPorts: webhook");
+    assertThat(UnknownFields.of(Rendered.parse(typo).objects().get(0))).containsExactly("spec.ports[0].[targetPorts]");
+  }
+
+  @Test
   void agentDeploymentIsLockedDownAndWiredToItsConfig() {
     Rendered r = Rendered.kustomize(Manifests.INSTALL, work);
     Deployment d = r.one(Deployment.class, "pontoon-agent");
