@@ -32,9 +32,13 @@ public final class MdnsAnnouncer implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts announcing {@code announcement} on {@code address}; returns once probing is done. */
+  /**
+   * Starts announcing {@code announcement} on {@code address}; returns at once. Probing (RFC 6762
+   * §8.1) runs in the background and the first announcement follows 0.75–1.0 s later.
+   */
   public static MdnsAnnouncer start(InetAddress address, Announcement announcement) throws IOException {
     Objects.requireNonNull(address, "address");
+    RfcTimedTaskStarter.install();
     JmDNS jmdns = JmDNS.create(address, "pontoon-" + announcement.clusterName());
     MdnsAnnouncer announcer = new MdnsAnnouncer(jmdns, address);
     try {
