@@ -2,6 +2,7 @@ package io.pontoon.discovery.mdns;
 
 import java.net.InetAddress;
 import java.util.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.jmdns.impl.DNSIncoming;
 import javax.jmdns.impl.DNSTaskStarter;
@@ -41,6 +42,11 @@ final class RfcTimedTaskStarter implements DNSTaskStarter {
   // Probing, announcing, renewing and goodbyes share one thread, as in jmdns, so that the
   // state tasks of one JmDNS never run at the same time.
   private final Timer stateTimer;
+  // When the current probing round sends its first probe (System.nanoTime()). JmDNS.create
+  // starts a round for the host name and registerService another for the service a moment
+  // later: the second joins the first one's schedule, so host and service are announced
+  // together instead of at two independent random moments.
+  private long firstProbeAt = Long.MIN_VALUE;
 
   private RfcTimedTaskStarter(JmDNSImpl dns) {
     this.dns = dns;
@@ -69,7 +75,17 @@ final class RfcTimedTaskStarter implements DNSTaskStarter {
 
   @Override
   public void startProber() {
-    new RfcProber(dns).start(stateTimer);
+    new RfcProber(dns, initialProbeDelayMs()).start(stateTimer);
+  }
+
+  private synchronized long initialProbeDelayMs() {
+    long now = System.nanoTime();
+    if (firstProbeAt != Long.MIN_VALUE && firstProbeAt - now > 0) {
+      return TimeUnit.NANOSECONDS.toMillis(firstProbeAt - now);
+    }
+    long delay = ThreadLocalRandom.current().nextInt(PROBE_INTERVAL_MS + 1);
+    firstProbeAt = now + TimeUnit.MILLISECONDS.toNanos(delay);
+    return delay;
   }
 
   @Override
@@ -132,10 +148,16 @@ final class RfcTimedTaskStarter implements DNSTaskStarter {
     jmdnsOwn.startResponder(in, addr, port);
   }
 
-  /** jmdns's prober, scheduled as RFC 6762 §8.1 says for every probing round. */
+  /**
+   * jmdns's prober, scheduled as RFC 6762 §8.1 says for every probing round: after a random
+   * 0–250 ms delay, three probes 250 ms apart.
+   */
   static final class RfcProber extends Prober {
-    RfcProber(JmDNSImpl dns) {
+    private final long initialDelayMs;
+
+    RfcProber(JmDNSImpl dns, long initialDelayMs) {
       super(dns);
+      this.initialDelayMs = initialDelayMs;
     }
 
     @Override
@@ -150,7 +172,7 @@ final class RfcTimedTaskStarter implements DNSTaskStarter {
       dns.setLastThrottleIncrement(now);
       if (dns.isCanceling() || dns.isCanceled()) return;
       if (dns.getThrottle() < DNSConstants.PROBE_THROTTLE_COUNT) {
-        timer.schedule(this, ThreadLocalRandom.current().nextInt(PROBE_INTERVAL_MS + 1), PROBE_INTERVAL_MS);
+        timer.schedule(this, initialDelayMs, PROBE_INTERVAL_MS);
       } else {
         timer.schedule(this, DNSConstants.PROBE_CONFLICT_INTERVAL, DNSConstants.PROBE_CONFLICT_INTERVAL);
       }
