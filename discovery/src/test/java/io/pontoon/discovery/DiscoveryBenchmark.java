@@ -6,11 +6,17 @@ import io.pontoon.discovery.mdns.MdnsAnnouncer;
 import io.pontoon.discovery.mdns.MdnsBrowser;
 import io.pontoon.discovery.testing.Dnsmasq;
 import io.pontoon.sandbox.junit.HostRequirements;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Discovery speed and memory: mDNS announcement to browser event (loopback), browsing 100
@@ -36,7 +47,7 @@ class DiscoveryBenchmark {
   void run() throws Exception {
     HostRequirements.check().tool("dnsmasq", "dnsmasq-base").orSkip();
     List<String> rows = new ArrayList<>();
-    rows.add(mdnsLatency(10));
+    rows.add(mdnsLatency(20));
     rows.add(dnsBrowse(100, 20));
     rows.add(heap(1000));
     System.out.println();
@@ -45,35 +56,48 @@ class DiscoveryBenchmark {
     System.out.println();
   }
 
+  /**
+   * Announcer start to the browser's {@code appeared}, split at what a packet capture on the
+   * loopback shows: the first probe and the first announcement (a response carrying the
+   * instance's SRV) of each instance.
+   */
   private String mdnsLatency(int n) throws Exception {
     InetAddress lo = InetAddress.getByName("127.0.0.1");
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
-    List<Long> fromRegistered = new ArrayList<>();
+    List<Long> toProbe = new ArrayList<>();
+    List<Long> toAnnouncement = new ArrayList<>();
+    List<Long> announcementToAppeared = new ArrayList<>();
     List<Long> fromStart = new ArrayList<>();
-    try (MdnsBrowser browser = MdnsBrowser.start(MdnsBrowser.Options.defaults(lo), new DiscoveryListener() {
-      @Override
-      public void appeared(Discovered d) {
-        seenAt.putIfAbsent(d.announcement().clusterName(), System.nanoTime());
-      }
+    try (WireWatch wire = WireWatch.start(lo);
+        MdnsBrowser browser = MdnsBrowser.start(MdnsBrowser.Options.defaults(lo), new DiscoveryListener() {
+          @Override
+          public void appeared(Discovered d) {
+            seenAt.putIfAbsent(d.announcement().clusterName(), System.nanoTime());
+          }
 
-      @Override
-      public void updated(Discovered previous, Discovered current) {}
+          @Override
+          public void updated(Discovered previous, Discovered current) {}
 
-      @Override
-      public void gone(Discovered d) {}
-    })) {
+          @Override
+          public void gone(Discovered d) {}
+        })) {
       for (int i = 0; i < n; i++) {
         String name = "bench-" + i + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         long start = System.nanoTime();
         MdnsAnnouncer a = MdnsAnnouncer.start(lo, Announcement.of(java.util.UUID.randomUUID().toString(), name,
             "127.0.0.1", 8443, FP));
-        long registered = System.nanoTime();
-        long until = registered + TimeUnit.SECONDS.toNanos(10);
+        long until = start + TimeUnit.SECONDS.toNanos(10);
         while (!seenAt.containsKey(name) && System.nanoTime() < until) Thread.sleep(1);
         Long at = seenAt.get(name);
         if (at != null) {
           fromStart.add(at - start);
-          fromRegistered.add(Math.max(0, at - registered));
+          Long probe = wire.firstProbe.get(name);
+          Long announced = wire.firstAnnouncement.get(name);
+          if (probe != null) toProbe.add(probe - start);
+          if (announced != null) {
+            toAnnouncement.add(announced - start);
+            announcementToAppeared.add(Math.max(0, at - announced));
+          }
         }
         Thread t = new Thread(() -> {
           try {
@@ -87,7 +111,67 @@ class DiscoveryBenchmark {
       }
     }
     return row("mDNS announce start -> appeared (loopback)", fromStart) + "\n"
-        + row("mDNS registered -> appeared (loopback)", fromRegistered);
+        + row("  start -> first probe on the wire", toProbe) + "\n"
+        + row("  start -> first announcement on the wire", toAnnouncement) + "\n"
+        + row("  announcement on the wire -> appeared", announcementToAppeared);
+  }
+
+  /** Receives the mDNS group's traffic and notes when each instance was first probed and announced. */
+  private static final class WireWatch implements AutoCloseable {
+    final Map<String, Long> firstProbe = new ConcurrentHashMap<>();
+    final Map<String, Long> firstAnnouncement = new ConcurrentHashMap<>();
+    private final MulticastSocket socket;
+
+    private WireWatch(MulticastSocket socket) {
+      this.socket = socket;
+    }
+
+    static WireWatch start(InetAddress on) throws IOException {
+      MulticastSocket socket = new MulticastSocket(null);
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(5353));
+      socket.joinGroup(new InetSocketAddress("224.0.0.251", 5353), NetworkInterface.getByInetAddress(on));
+      WireWatch w = new WireWatch(socket);
+      Thread t = new Thread(w::receive, "bench-wire-watch");
+      t.setDaemon(true);
+      t.start();
+      return w;
+    }
+
+    private void receive() {
+      byte[] buf = new byte[9000];
+      while (!socket.isClosed()) {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+          socket.receive(p);
+        } catch (IOException e) {
+          return;
+        }
+        long now = System.nanoTime();
+        try {
+          Message m = new Message(Arrays.copyOf(buf, p.getLength()));
+          boolean response = m.getHeader().getFlag(Flags.QR);
+          if (!response) {
+            for (org.xbill.DNS.Record q : m.getSection(Section.QUESTION)) firstProbe.putIfAbsent(instance(q.getName()), now);
+          } else {
+            for (org.xbill.DNS.Record r : m.getSection(Section.ANSWER)) {
+              if (r.getType() == Type.SRV && r.getTTL() > 0) firstAnnouncement.putIfAbsent(instance(r.getName()), now);
+            }
+          }
+        } catch (IOException e) {
+          // not DNS: ignore
+        }
+      }
+    }
+
+    private static String instance(Name name) {
+      return name.getLabelString(0);
+    }
+
+    @Override
+    public void close() {
+      socket.close();
+    }
   }
 
   private String dnsBrowse(int instances, int runs) throws Exception {

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  * because its own choice of interface is unreliable). {@link #update} re-announces,
  * {@link #close} sends goodbye packets (TTL 0) so browsers drop the instance at once.
  *
+ * <p>Probing and announcing follow RFC 6762 §8.1/§8.3 timing ({@link RfcTimedTaskStarter}): the
+ * first announcement goes out 0.75–1.0 s after {@link #start}.
+ *
  * <p>The record TTL is jmdns's, set per JVM with the system property {@code net.dns.ttl}
  * (seconds, default 3600); jmdns re-announces at half of it.
  */
@@ -32,9 +35,13 @@ public final class MdnsAnnouncer implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts announcing {@code announcement} on {@code address}; returns once probing is done. */
+  /**
+   * Starts announcing {@code announcement} on {@code address}; returns at once. Probing (RFC 6762
+   * §8.1) runs in the background and the first announcement follows 0.75–1.0 s later.
+   */
   public static MdnsAnnouncer start(InetAddress address, Announcement announcement) throws IOException {
     Objects.requireNonNull(address, "address");
+    RfcTimedTaskStarter.install();
     JmDNS jmdns = JmDNS.create(address, "pontoon-" + announcement.clusterName());
     MdnsAnnouncer announcer = new MdnsAnnouncer(jmdns, address);
     try {

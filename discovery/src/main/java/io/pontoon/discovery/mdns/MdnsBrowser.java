@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
@@ -36,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * appeared / updated / gone events of valid announcements.
  *
  * <ul>
+ *   <li>An announcement carries PTR, SRV, TXT and A together; jmdns caches them before it reports
+ *       the PTR, so the instance is resolved from the cache at once. Only when records are missing
+ *       (a PTR-only answer, a lost packet) does jmdns query for them; that happens on a thread of
+ *       its own, waiting at most {@value #RESOLVE_WAIT_MS} ms, and is retried after 1, 2 and 4 s
+ *       while the instance stays unresolved.
  *   <li>jmdns resolves an instance several times (the first call may lack TXT): repeated results
  *       with the same content produce no event, a different content produces {@code updated}.
  *   <li>{@code gone} follows a goodbye or the expiry of the instance's records (their TTL, reaped
@@ -48,6 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MdnsBrowser implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MdnsBrowser.class);
+  /** How long one resolve request waits for jmdns's cache (jmdns waits in steps of 200 ms). */
+  static final int RESOLVE_WAIT_MS = 200;
+  /** Delays of the resolve retries while an instance stays unresolved. */
+  private static final List<Duration> RESOLVE_RETRIES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+      Duration.ofSeconds(4));
 
   /**
    * @param address local address to browse on (JmDNS binds to it)
@@ -79,6 +91,9 @@ public final class MdnsBrowser implements AutoCloseable {
   private final Options options;
   private final DiscoveryListener listener;
   private final ScheduledExecutorService events;
+  // Resolve requests block their caller until jmdns has the records; they get a thread of their
+  // own so that neither jmdns's callback thread nor the events thread waits on the network.
+  private final ExecutorService resolves;
   private final JmDNS jmdns;
   // Touched only on the events thread. Instances are keyed by cluster ID: jmdns renames an
   // instance ("alpha (2)") when it re-registers, and it is still the same cluster.
@@ -86,33 +101,43 @@ public final class MdnsBrowser implements AutoCloseable {
   private final Map<String, String> idByInstance = new HashMap<>();
   private final Map<String, ScheduledFuture<?>> pendingGone = new HashMap<>();
   private final Set<String> warned = new HashSet<>();
+  private final Map<String, ScheduledFuture<?>> unresolved = new HashMap<>();
   private boolean capWarned;
   private volatile List<Discovered> snapshot = List.of();
 
-  private MdnsBrowser(Options options, DiscoveryListener listener, JmDNS jmdns, ScheduledExecutorService events) {
+  private MdnsBrowser(Options options, DiscoveryListener listener, JmDNS jmdns, ScheduledExecutorService events,
+      ExecutorService resolves) {
     this.options = options;
     this.listener = listener;
     this.jmdns = jmdns;
     this.events = events;
+    this.resolves = resolves;
   }
 
   public static MdnsBrowser start(Options options, DiscoveryListener listener) throws IOException {
-    ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mdns-browser-events");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(daemon("mdns-browser-events"));
+    ExecutorService resolves = Executors.newSingleThreadExecutor(daemon("mdns-browser-resolve"));
     JmDNS jmdns;
     try {
+      RfcTimedTaskStarter.install();
       jmdns = JmDNS.create(options.address(), "pontoon-browser-" + Long.toHexString(System.nanoTime()));
     } catch (IOException | RuntimeException e) {
       events.shutdownNow();
+      resolves.shutdownNow();
       throw e;
     }
-    MdnsBrowser browser = new MdnsBrowser(options, listener, jmdns, events);
+    MdnsBrowser browser = new MdnsBrowser(options, listener, jmdns, events, resolves);
     jmdns.addServiceListener(MdnsAnnouncer.SERVICE_TYPE, browser.new Callbacks());
     LOG.info("mdns browsing service={} address={}", MdnsAnnouncer.SERVICE_TYPE, options.address().getHostAddress());
     return browser;
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** The instances known now. */
@@ -124,14 +149,22 @@ public final class MdnsBrowser implements AutoCloseable {
   private final class Callbacks implements ServiceListener {
     @Override
     public void serviceAdded(ServiceEvent event) {
-      // Ask for SRV/TXT/A; the answer arrives as serviceResolved (possibly several times).
-      event.getDNS().requestServiceInfo(event.getType(), event.getName(), 1000);
+      // With complete records jmdns follows up with serviceResolved by itself.
+      if (event.getInfo() != null && event.getInfo().hasData()) return;
+      String name = key(event.getName());
+      String type = event.getType();
+      String instance = event.getName();
+      submit(() -> awaitResolution(name, type, instance, 0));
+      requestResolve(type, instance);
     }
 
     @Override
     public void serviceRemoved(ServiceEvent event) {
       String name = key(event.getName());
-      submit(() -> scheduleGone(name));
+      submit(() -> {
+        stopAwaiting(name);
+        scheduleGone(name);
+      });
     }
 
     @Override
@@ -145,6 +178,44 @@ public final class MdnsBrowser implements AutoCloseable {
       long ttl = ttlOf(info);
       submit(() -> resolved(name, txt, port, addresses, ttl));
     }
+  }
+
+  /**
+   * Asks jmdns for the instance's SRV/TXT/A: answered from its cache when the announcement
+   * brought them, else queried; either way the result arrives as serviceResolved.
+   */
+  private void requestResolve(String type, String instance) {
+    try {
+      resolves.execute(() -> {
+        try {
+          jmdns.requestServiceInfo(type, instance, RESOLVE_WAIT_MS);
+        } catch (RuntimeException e) {
+          LOG.debug("mdns resolve request failed instance={} error=\"{}\"", instance, e.toString());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  /** Events thread: retries the resolve of {@code name} while no resolution has arrived. */
+  private void awaitResolution(String name, String type, String instance, int attempt) {
+    stopAwaiting(name);
+    if (attempt >= RESOLVE_RETRIES.size()) {
+      LOG.debug("mdns instance={} still unresolved after {} retries", instance, attempt);
+      return;
+    }
+    unresolved.put(name, events.schedule(() -> {
+      unresolved.remove(name);
+      LOG.debug("mdns instance={} unresolved, asking again attempt={}", instance, attempt + 1);
+      requestResolve(type, instance);
+      awaitResolution(name, type, instance, attempt + 1);
+    }, RESOLVE_RETRIES.get(attempt).toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void stopAwaiting(String name) {
+    ScheduledFuture<?> retry = unresolved.remove(name);
+    if (retry != null) retry.cancel(false);
   }
 
   private void submit(Runnable task) {
@@ -165,6 +236,7 @@ public final class MdnsBrowser implements AutoCloseable {
     if (TxtBytes.isEmpty(txt) || addresses.isEmpty()) {
       return; // an early, partial resolution: the full one follows
     }
+    stopAwaiting(name);
     Discovered next;
     try {
       InetAddress host = addresses.stream().filter(a -> a instanceof Inet4Address).findFirst().orElse(addresses.get(0));
@@ -254,6 +326,7 @@ public final class MdnsBrowser implements AutoCloseable {
   @Override
   public void close() throws IOException {
     events.shutdownNow();
+    resolves.shutdownNow();
     jmdns.close();
   }
 }
