@@ -55,9 +55,8 @@ class VirtualKubeletBenchmark {
       ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(), 8));
       shadows.start();
       int metricsPort = freePort();
-      // the heap a 512 MiB container would give it
       PontoonProcess vk = clusters.closeLater(PontoonProcess.start(dir.resolve("vk.log"),
-          List.of("-Xmx384m", "-XX:+UseSerialGC"), "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
+          jvmOptions(), "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
           "--foreign-kubeconfig", provider.kubeconfig().toString(),
           "--foreign-cluster-id", provider.identity().id(), "--foreign-cluster-name", provider.identity().name(),
           "--metrics-port", Integer.toString(metricsPort), "--pod-workers", "16"));
@@ -150,6 +149,14 @@ class VirtualKubeletBenchmark {
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
           + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process");
     }
+  }
+
+  /** The heap a 512 MiB container would give it; {@code -Dbench.jfr=FILE} records a profile. */
+  static List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    return options;
   }
 
   static boolean running(Pod p) {
