@@ -107,7 +107,30 @@ public final class ForeignClusterController implements AutoCloseable {
 
   public void start() {
     loop.start(settings.workers());
-    fcInformer = client.resources(ForeignCluster.class).inform(handler(fc -> fc.getMetadata().getName()), 0);
+    fcInformer = client.resources(ForeignCluster.class).inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(ForeignCluster fc) {
+        enqueue(fc.getMetadata().getName());
+      }
+
+      @Override
+      public void onUpdate(ForeignCluster before, ForeignCluster after) {
+        // Status writes are this controller's own: only spec and metadata changes need a look.
+        var b = before.getMetadata();
+        var a = after.getMetadata();
+        if (!Objects.equals(b.getGeneration(), a.getGeneration())
+            || !Objects.equals(b.getDeletionTimestamp(), a.getDeletionTimestamp())
+            || !Objects.equals(b.getFinalizers(), a.getFinalizers())
+            || !Objects.equals(b.getAnnotations(), a.getAnnotations())) {
+          enqueue(a.getName());
+        }
+      }
+
+      @Override
+      public void onDelete(ForeignCluster fc, boolean unknown) {
+        enqueue(fc.getMetadata().getName());
+      }
+    }, 0);
     nodeInformer = client.nodes().withLabel(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_VIRTUAL_NODE)
         .inform(handler(n -> n.getMetadata().getName().startsWith(PontoonNames.VIRTUAL_NODE_PREFIX)
             ? n.getMetadata().getName().substring(PontoonNames.VIRTUAL_NODE_PREFIX.length()) : null), 0);
@@ -273,6 +296,8 @@ public final class ForeignClusterController implements AutoCloseable {
     String remoteNs = creds.getData().get(KEY_REMOTE_TENANT_NAMESPACE) == null
         ? PontoonNames.tenantNamespace(me.name()) : decode(creds.getData().get(KEY_REMOTE_TENANT_NAMESPACE));
     String nodeName = PontoonNames.virtualNodeName(name);
+    // Already peered: a token from a repeated 'pontoon peer' is not needed (idempotent success).
+    client.secrets().inNamespace(ns).withName(PeeringRequests.TOKEN_SECRET).delete();
     launcher.ensureRunning(new VirtualKubeletLauncher.Peer(fc.getSpec().getClusterID(), name,
         ns + "/" + PontoonNames.PEER_CREDENTIALS_SECRET, nodeName));
     // API server and grant, with the issued credential.

@@ -22,6 +22,8 @@ public final class PeeringRequests {
   public static final String TOKEN_KEY = "token";
   /** On a ForeignCluster being deleted: keep the twin namespaces on the provider. */
   public static final String ANNOTATION_KEEP_NAMESPACES = "pontoon.io/keep-namespaces";
+  /** Set by each peer request, so a retried request is looked at at once. */
+  public static final String ANNOTATION_REQUESTED_AT = "pontoon.io/peer-requested-at";
   /** Event reason recorded when unpeering finished (message says whether the peer was told). */
   public static final String EVENT_UNPEERED = "Unpeered";
 
@@ -56,6 +58,10 @@ public final class PeeringRequests {
     fc.getSpec().setPeeringURL(url);
     fc.getSpec().setFingerprint(fingerprint);
     fc.getSpec().setOutgoingEnabled(true);
+    // A new token for the same URL changes no spec field: the annotation wakes the agent up.
+    fc.getMetadata().setAnnotations(new java.util.HashMap<>(
+        fc.getMetadata().getAnnotations() == null ? java.util.Map.of() : fc.getMetadata().getAnnotations()));
+    fc.getMetadata().getAnnotations().put(ANNOTATION_REQUESTED_AT, java.time.Instant.now().toString());
     if (fc.getMetadata().getResourceVersion() == null) fcs.resource(fc).create();
     else fcs.resource(fc).update();
   }

@@ -4,7 +4,6 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.peering.identity.Pem;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -19,8 +18,9 @@ public record ConsumerCsr(String privateKeyPem, String csrPem) {
 
   public static ConsumerCsr generate(String consumerClusterId) {
     try {
-      KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-      gen.initialize(new ECGenParameterSpec("secp256r1"));
+      // RSA: every Kubernetes client (fabric8 included) reads PKCS#8 RSA keys from a kubeconfig.
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+      gen.initialize(2048);
       KeyPair pair = gen.generateKeyPair();
       return new ConsumerCsr(Pem.privateKeyPem(pair.getPrivate()), csr(consumerClusterId, pair));
     } catch (Exception e) {
@@ -31,7 +31,7 @@ public record ConsumerCsr(String privateKeyPem, String csrPem) {
   private static String csr(String id, KeyPair pair) throws Exception {
     var subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, PontoonNames.tenantUser(id)).build();
     var req = new JcaPKCS10CertificationRequestBuilder(subject, pair.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+        .build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()));
     return Pem.encode(req);
   }
 }

@@ -4,12 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -63,18 +61,22 @@ public final class Pem {
     return certs.get(0);
   }
 
-  /** A PKCS#8 ("PRIVATE KEY") EC or RSA key. */
+  /** A PKCS#8 ("PRIVATE KEY") or traditional ("EC PRIVATE KEY", "RSA PRIVATE KEY") key. */
   public static PrivateKey privateKey(String pem) {
-    List<byte[]> der = blocks(pem, "PRIVATE KEY");
-    if (der.isEmpty()) throw new IllegalArgumentException("no PKCS#8 private key found");
-    for (String alg : List.of("EC", "RSA")) {
-      try {
-        return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der.get(0)));
-      } catch (Exception e) {
-        // try the next algorithm
-      }
+    try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+      Object o = parser.readObject();
+      var converter = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+      if (o instanceof org.bouncycastle.openssl.PEMKeyPair kp) return converter.getKeyPair(kp).getPrivate();
+      if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) return converter.getPrivateKey(info);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not a PEM private key", e);
     }
-    throw new IllegalArgumentException("unsupported private key");
+    throw new IllegalArgumentException("no PEM private key found");
+  }
+
+  /** The traditional OpenSSL form ("EC PRIVATE KEY"), which every Kubernetes client reads. */
+  public static String traditional(String pkcs8Pem) {
+    return encode(privateKey(pkcs8Pem));
   }
 
   public static String privateKeyPem(PrivateKey key) {

@@ -35,6 +35,8 @@ public final class CsrSigner {
   public static final String SIGNER = "kubernetes.io/kube-apiserver-client";
   static final int EXPIRATION_SECONDS = 365 * 24 * 3600;
 
+  private static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
   private final KubernetesClient client;
 
   public CsrSigner(KubernetesClient client) {
@@ -53,8 +55,8 @@ public final class CsrSigner {
     }
     PublicKey key;
     try {
-      key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+      key = new JcaPEMKeyConverter().setProvider(BC).getPublicKey(csr.getSubjectPublicKeyInfo());
+      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(csr.getSubjectPublicKeyInfo()))) {
         throw bad("csr: its signature does not verify");
       }
     } catch (PeeringException e) {
