@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
         "  source <(pontoon completion bash)",
         "",
         "Exit codes: 0 success, 1 failure, 2 usage error."},
-    subcommands = {SandboxCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SandboxCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class,
+        io.pontoon.cli.peering.AgentCommand.class, io.pontoon.cli.peering.TokenCommand.class,
+        io.pontoon.cli.peering.PeerCommand.class, io.pontoon.cli.peering.UnpeerCommand.class,
+        io.pontoon.cli.peering.StatusCommand.class})
 public final class PontoonCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin KubeOptions kube = new KubeOptions();
