@@ -93,7 +93,7 @@ public final class PeerCommand implements Callable<Integer> {
     try (KubernetesClient home = PontoonCommand.kubeOptions(spec).client()) {
       Identities me = Identities.of(home, "local");
       if (remoteKubeconfig == null) {
-        peer(steps, home, me, url, fingerprint.toLowerCase(), token);
+        peer(steps, home, me, url, fingerprint.toLowerCase(), () -> token);
         return 0;
       }
       try (KubernetesClient remote = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
@@ -103,10 +103,10 @@ public final class PeerCommand implements Callable<Integer> {
           throw steps.fail("check the remote cluster", "--remote-kubeconfig points at this same cluster ("
               + me.identity().name() + "); a cluster cannot peer with itself");
         }
-        peer(steps, home, me, other.peeringUrl(), other.fingerprint(), token(steps, remote, other));
+        peer(steps, home, me, other.peeringUrl(), other.fingerprint(), () -> token(steps, remote, other));
         if (bidirectional) {
           spec.commandLine().getOut().println("-- and the other way: " + other.identity().name() + " → " + me.identity().name());
-          peer(steps, remote, other, me.peeringUrl(), me.fingerprint(), token(steps, home, me));
+          peer(steps, remote, other, me.peeringUrl(), me.fingerprint(), () -> token(steps, home, me));
         }
       }
       return 0;
@@ -124,7 +124,8 @@ public final class PeerCommand implements Callable<Integer> {
     }
   }
 
-  private void peer(Steps steps, KubernetesClient home, Identities me, String url, String fp, String token) {
+  private void peer(Steps steps, KubernetesClient home, Identities me, String url, String fp,
+      java.util.function.Supplier<String> token) {
     Messages.Identity provider;
     try {
       provider = new HandshakeClient(Duration.ofSeconds(10)).identity(url, fp);
@@ -152,8 +153,9 @@ public final class PeerCommand implements Callable<Integer> {
       throw steps.fail("record " + provider.name(), "a different cluster named " + provider.name() + " (ID "
           + existing.getSpec().getClusterID() + ") is known here; run 'pontoon unpeer " + provider.name() + "' first");
     }
+    String secret = token.get();
     try {
-      PeeringRequests.request(home, provider.id(), provider.name(), url, fp, token);
+      PeeringRequests.request(home, provider.id(), provider.name(), url, fp, secret);
     } catch (KubernetesClientException e) {
       throw steps.fail("hand the token to the local agent", Errors.kube(e,
           "create the ForeignCluster and a Secret in " + PontoonNames.tenantNamespace(provider.name())).getMessage());

@@ -67,7 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
             .map(e -> e.getKey() + "=" + e.getValue()).toList()));
         rows.add(row);
       }
-      output.print(out, peers, header, rows);
+      if (!(peers.isEmpty() && output == OutputFormat.table)) output.print(out, peers, header, rows);
       if (output == OutputFormat.table) {
         if (peers.isEmpty()) out.println("no peers yet; 'pontoon peer --help' shows how to add one");
         for (Peer p : peers) {
