@@ -154,13 +154,6 @@ public final class PeeringService implements AutoCloseable {
 
   private void handshake(HttpServerRequest req) {
     String source = source(req);
-    Duration wait = limiter.retryAfter(source);
-    if (!wait.isZero()) {
-      req.response().putHeader("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
-      error(req, 429, Reasons.RATE_LIMITED, "too many failed token attempts from " + source + "; retry in "
-          + Math.max(1, wait.toSeconds()) + "s");
-      return;
-    }
     String ct = req.getHeader("Content-Type");
     if (ct != null && !ct.toLowerCase().startsWith("application/json")) {
       error(req, 415, Reasons.INVALID_REQUEST, "send the handshake as application/json");
@@ -199,6 +192,14 @@ public final class PeeringService implements AutoCloseable {
         parsed = HandshakeSchema.parse(body.getBytes());
       } catch (PeeringException e) {
         error(req, e.status(), e.reason(), e.getMessage());
+        return;
+      }
+      // Only well-formed requests reach a token check, so only they count against the limit.
+      Duration wait = limiter.retryAfter(source);
+      if (!wait.isZero()) {
+        req.response().putHeader("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+        error(req, 429, Reasons.RATE_LIMITED, "too many failed token attempts from " + source + "; retry in "
+            + Math.max(1, wait.toSeconds()) + "s");
         return;
       }
       vertx.executeBlocking(() -> backend.handshake(parsed), false).onComplete(ar -> {
