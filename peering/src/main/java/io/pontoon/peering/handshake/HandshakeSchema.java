@@ -92,19 +92,20 @@ public final class HandshakeSchema {
   }
 
   private static String string(JsonNode parent, String field, boolean required, int max) {
+    return string(parent, field, field, max);
+  }
+
+  /** A required string; {@code label} is the field's path in messages. */
+  private static String string(JsonNode parent, String label, String field, int max) {
     JsonNode n = parent.get(field);
-    if (n == null || n.isNull()) {
-      if (required) throw invalid(field + ": required");
-      return null;
-    }
-    if (!n.isTextual()) throw invalid(field + ": must be a string");
-    if (n.textValue().length() > max) throw invalid(field + ": longer than " + max + " characters");
+    if (n == null || n.isNull()) throw invalid(label + ": required");
+    if (!n.isTextual()) throw invalid(label + ": must be a string");
+    if (n.textValue().length() > max) throw invalid(label + ": longer than " + max + " characters");
     return n.textValue();
   }
 
   private static String match(JsonNode parent, String path, String field, Pattern p, int max, String what) {
-    String v = string(parent, field, true, max);
-    if (v == null) throw invalid(path + field + ": required");
+    String v = string(parent, path + field, field, max);
     if (!p.matcher(v).matches()) throw invalid(path + field + ": must be " + what);
     return v;
   }
