@@ -93,6 +93,15 @@ class PeerStatusUnpeerIT {
     assertThat(badToken.code()).as(badToken.out() + badToken.err()).isEqualTo(1);
     assertThat(badToken.err()).contains("TokenInvalid", "create a new one with 'pontoon token'");
     pontoon("--kubeconfig", k1, "unpeer", "cluster-2", "--timeout", "30s");
+    Path nobody = tmp.resolve("nobody.kubeconfig");
+    try {
+      java.nio.file.Files.writeString(nobody, c1.apiServer().kubeconfigFor("nobody", java.util.List.of()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Run denied = pontoon("--kubeconfig", nobody.toString(), "peer", "--remote-kubeconfig", k2);
+    assertThat(denied.code()).isEqualTo(1);
+    assertThat(denied.err()).contains("RBAC denied", "use a kubeconfig with cluster-admin rights");
   }
 
   @Test

@@ -44,6 +44,11 @@ public final class ProviderHandshake {
   private final CsrSigner signer;
   private final CidrAssigner cidrs;
   private final Duration csrTimeout;
+  private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "tenant-cleanup");
+    t.setDaemon(true);
+    return t;
+  });
 
   public ProviderHandshake(KubernetesClient client, ProviderSettings settings, TokenStore tokens,
       CidrAssigner cidrs, Duration csrTimeout) {
@@ -112,11 +117,25 @@ public final class ProviderHandshake {
     return ResourceGrants.grant(nodes, pods, settings.sharingPercentage(), requested, consumerId);
   }
 
-  /** Unpeer requested by the consumer itself. */
+  /**
+   * Unpeer requested by the consumer itself: its rights go at once (before the answer); the
+   * objects, which may wait for other controllers' finalizers, are removed in the background.
+   */
   public void remove(String consumerId, boolean keepNamespaces, Duration finalizerGrace) {
-    tenants.remove(consumerId, keepNamespaces, finalizerGrace);
+    tenants.revoke(consumerId);
     signer.deleteAll(consumerId);
     cidrs.release(consumerId);
+    cleanup.execute(() -> {
+      try {
+        tenants.removeObjects(consumerId, keepNamespaces, finalizerGrace);
+        forgetIncoming(consumerId);
+      } catch (RuntimeException e) {
+        LOG.warn("event=tenant-cleanup-failed consumerID={} error=\"{}\"", consumerId, e.toString());
+      }
+    });
+  }
+
+  private void forgetIncoming(String consumerId) {
     for (ForeignCluster fc : client.resources(ForeignCluster.class).list().getItems()) {
       if (fc.getSpec() == null || !consumerId.equals(fc.getSpec().getClusterID())) continue;
       if (!fc.getSpec().getOutgoingEnabled()) {

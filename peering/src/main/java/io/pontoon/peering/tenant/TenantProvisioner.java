@@ -172,6 +172,12 @@ public final class TenantProvisioner {
    * {@code finalizerGrace} are removed here, so nothing is left stuck.
    */
   public void remove(String consumerId, boolean keepTwinNamespaces, Duration finalizerGrace) {
+    revoke(consumerId);
+    removeObjects(consumerId, keepTwinNamespaces, finalizerGrace);
+  }
+
+  /** Deletes every RoleBinding and ClusterRoleBinding naming the consumer's user: its certificate grants nothing after. */
+  public void revoke(String consumerId) {
     String user = PontoonNames.tenantUser(consumerId);
     for (RoleBinding rb : client.rbac().roleBindings().inAnyNamespace().list().getItems()) {
       if (rb.getSubjects() != null && rb.getSubjects().stream().anyMatch(s -> user.equals(s.getName()))) {
@@ -183,6 +189,10 @@ public final class TenantProvisioner {
         client.rbac().clusterRoleBindings().withName(crb.getMetadata().getName()).delete();
       }
     }
+  }
+
+  /** Twin namespaces (unless kept), TwinNamespaces, ShadowPods and the tenant namespace, finalizers released after the grace. */
+  public void removeObjects(String consumerId, boolean keepTwinNamespaces, Duration finalizerGrace) {
     List<String> tenantNamespaces = client.namespaces()
         .withLabel(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TENANT_NAMESPACE)
         .withLabel(PontoonNames.LABEL_REMOTE_CLUSTER_ID, consumerId).list().getItems().stream()

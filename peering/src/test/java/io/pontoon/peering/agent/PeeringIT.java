@@ -59,6 +59,13 @@ class PeeringIT {
         .containsEntry(PontoonNames.IDENTITY_KEY_PEERING_URL, env.a2.peeringUrl())
         .containsEntry(PontoonNames.IDENTITY_KEY_FINGERPRINT, env.a2.fingerprint());
     assertThat(env.a2.fingerprint()).matches(PontoonNames.FINGERPRINT_PATTERN);
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + env.a2.metricsPort() + path))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      if (path.equals("/metrics")) assertThat(r.body()).contains("pontoon_agent_foreigncluster_queue_depth");
+    }
     // A restarted agent keeps its ID and certificate.
     try (Agent again = new Agent(AgentConfig.local("cluster-2"), env.c2.client()).withLauncher(new RecordingLauncher())) {
       again.start();
@@ -194,14 +201,60 @@ class PeeringIT {
   }
 
   @Test
+  @Order(6)
+  void theGrantFollowsTheProvidersLoad() {
+    String ns = "pontoon-tenant-cluster-1";
+    java.math.BigDecimal before = env.c2.client().resources(ResourceSlice.class).inNamespace(ns).withName("cluster-1").get()
+        .getStatus().getResources().get("cpu").getNumericalAmount();
+    env.c2.client().pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("load").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("x")
+        .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("4")).endResources()
+        .endContainer().endSpec().build()).create();
+    await().atMost(WAIT).until(() -> env.c2.client().resources(ResourceSlice.class).inNamespace(ns).withName("cluster-1")
+        .get().getStatus().getResources().get("cpu").getNumericalAmount().compareTo(before.subtract(java.math.BigDecimal.valueOf(2))) == 0);
+    await().atMost(WAIT).until(() -> {
+      var granted = env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get().getStatus().getGrantedResources();
+      return granted.get("cpu").getNumericalAmount().compareTo(before.subtract(java.math.BigDecimal.valueOf(2))) == 0;
+    });
+    env.c2.client().pods().inNamespace("default").withName("load").withGracePeriod(0).delete();
+  }
+
+  @Test
   @Order(9)
   void unpeerRemovesEverythingOnBothSides() {
+    // What the offloading side would have made on the provider: a twin namespace with a ShadowPod
+    // whose finalizer nobody will remove, and the TwinNamespace request with its finalizer.
+    String consumerId = env.a1.identity().id();
+    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("default-cluster-1").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
+        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
+    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
+    sp.getMetadata().setName("web-1");
+    sp.getMetadata().setNamespace("default-cluster-1");
+    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
+    sp.getSpec().setOriginClusterID(consumerId);
+    sp.getSpec().setHomePodUID("00000000-0000-0000-0000-000000000001");
+    sp.getSpec().setHomePodName("web-1");
+    sp.getSpec().setHomePodNamespace("default");
+    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
+        .withImage("x").endContainer().build());
+    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("default-cluster-1").resource(sp).create();
+    TwinNamespace request = new TwinNamespace();
+    request.getMetadata().setName("default-cluster-1");
+    request.getMetadata().setNamespace("pontoon-tenant-cluster-1");
+    request.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_TWIN_NAMESPACE));
+    request.getSpec().setOriginClusterID(consumerId);
+    request.getSpec().setOriginClusterName("cluster-1");
+    request.getSpec().setHomeNamespace("default");
+    env.c2.client().resources(TwinNamespace.class).inNamespace("pontoon-tenant-cluster-1").resource(request).create();
+
     env.c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
     await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get() == null);
     await().atMost(WAIT).until(() -> env.c2.client().namespaces().withName("pontoon-tenant-cluster-1").get() == null);
     await().atMost(WAIT).until(() -> env.c1.client().namespaces().withName("pontoon-tenant-cluster-2").get() == null);
     assertThat(env.c1.client().nodes().withName("pontoon-cluster-2").get()).isNull();
-    assertThat(env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get()).isNull();
+    await().atMost(WAIT).until(() -> env.c2.client().namespaces().withName("default-cluster-1").get() == null);
+    await().atMost(WAIT).until(() -> env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get() == null);
     assertThat(env.c2.client().certificates().v1().certificateSigningRequests()
         .withLabel(PontoonNames.LABEL_REMOTE_CLUSTER_ID, env.a1.identity().id()).list().getItems()).isEmpty();
     assertThat(env.l1.stopped).contains("cluster-2");

@@ -143,7 +143,8 @@ class HandshakeIT {
     assertThat(provider.client.namespaces().withName("pontoon-tenant-consumer-del-b").get()).isNotNull();
     // A self-made certificate with the right name is not one this cluster issued.
     hc.unpeer(provider.agent.peeringUrl(), provider.agent.fingerprint(), a.id(), certA, keyA, false);
-    assertThat(provider.client.namespaces().withName("pontoon-tenant-consumer-del-a").get()).isNull();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> provider.client.namespaces().withName("pontoon-tenant-consumer-del-a").get() == null);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
         .until(() -> provider.client.resources(ForeignCluster.class).withName("consumer-del-a").get() == null);
     assertThat(provider.client.rbac().roleBindings().inAnyNamespace().list().getItems().stream()
@@ -170,6 +171,49 @@ class HandshakeIT {
     assertThat(e.status()).isEqualTo(403);
     assertThat(forged).isNotNull();
     assertThat(provider.client.namespaces().withName("pontoon-tenant-consumer-forge").get()).isNotNull();
+  }
+
+  @Test
+  @Order(7)
+  void keepNamespacesKeepsTwinNamespacesButNotTheRights() {
+    ProviderFixture.Consumer a = ProviderFixture.Consumer.fresh("consumer-keep");
+    var r = provider.handshake(a.request(provider.token()));
+    provider.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("app-consumer-keep").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
+        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, a.id()).endMetadata().build()).create();
+    provider.client.rbac().roleBindings().inNamespace("app-consumer-keep").resource(
+        io.pontoon.peering.tenant.TenantProvisioner.binding("app-consumer-keep", a.id())).create();
+    new HandshakeClient(Duration.ofSeconds(30)).unpeer(provider.agent.peeringUrl(), provider.agent.fingerprint(), a.id(),
+        Pem.certificate(r.certificate()), Pem.privateKey(a.csr().privateKeyPem()), true);
+    assertThat(provider.client.namespaces().withName("app-consumer-keep").get()).isNotNull();
+    assertThat(provider.client.rbac().roleBindings().inNamespace("app-consumer-keep").list().getItems()).isEmpty();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> provider.client.namespaces().withName("pontoon-tenant-consumer-keep").get() == null);
+  }
+
+  @Test
+  @Order(8)
+  void aProviderOutOfCidrsSaysSo(SandboxApiServer server) throws Exception {
+    CidrAssigner full = new CidrAssigner() {
+      @Override
+      public String assign(String peerId, String peerName, String peerPodCidr) {
+        throw new CidrExhaustedException("no free /16 in 10.64.0.0/10");
+      }
+
+      @Override
+      public void release(String peerId) {}
+    };
+    // A second agent on the same API server, with an IPAM that has nothing left.
+    try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(server.adminConfig()).build();
+        var agent = new io.pontoon.peering.agent.Agent(io.pontoon.peering.agent.AgentConfig.local("provider"), client)
+            .withLauncher(io.pontoon.peering.foreigncluster.VirtualKubeletLauncher.none()).withCidrAssigner(full)) {
+      agent.start();
+      ProviderFixture.Consumer c = ProviderFixture.Consumer.fresh("consumer-nocidr");
+      PeeringException e = catchThrowableOfType(PeeringException.class, () -> new HandshakeClient(Duration.ofSeconds(30))
+          .handshake(agent.peeringUrl(), agent.fingerprint(), c.request(provider.token())));
+      assertThat(e.reason()).isEqualTo(PontoonNames.Reasons.CIDR_EXHAUSTED);
+      assertThat(e.getMessage()).contains("no free /16 in 10.64.0.0/10", "widen");
+    }
   }
 
   @Test

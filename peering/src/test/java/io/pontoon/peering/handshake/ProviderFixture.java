@@ -18,8 +18,12 @@ public final class ProviderFixture implements AutoCloseable {
   public final TokenStore tokens;
 
   public ProviderFixture(SandboxApiServer server, String name) throws Exception {
+    this(server, name, CidrAssigner.passThrough());
+  }
+
+  public ProviderFixture(SandboxApiServer server, String name, CidrAssigner cidrs) throws Exception {
     client = new KubernetesClientBuilder().withConfig(server.adminConfig()).build();
-    agent = new Agent(AgentConfig.local(name), client).withLauncher(new RecordingLauncher());
+    agent = new Agent(AgentConfig.local(name), client).withLauncher(new RecordingLauncher()).withCidrAssigner(cidrs);
     agent.start();
     tokens = new TokenStore(client);
   }
