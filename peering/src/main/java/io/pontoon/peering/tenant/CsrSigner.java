@@ -157,6 +157,7 @@ public final class CsrSigner {
 
   static PeeringException rbac(String what, KubernetesClientException e) {
     return new PeeringException(500, Reasons.RBAC_DENIED,
-        "the provider's agent may not " + what + "; grant its ServiceAccount the pontoon-agent ClusterRole");
+        "RBAC denied: the provider's agent may not " + what
+            + "; its admin must give the agent's identity that right (the agent needs cluster-admin-like rights)");
   }
 }
