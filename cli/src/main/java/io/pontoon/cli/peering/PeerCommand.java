@@ -149,6 +149,10 @@ public final class PeerCommand implements Callable<Integer> {
           + PontoonNames.virtualNodeName(provider.name()) + " Ready");
       return;
     }
+    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+      throw steps.fail("record " + provider.name(), provider.name() + " is being unpeered; wait until 'pontoon status'"
+          + " no longer lists it, then peer again");
+    }
     if (existing != null && existing.getSpec() != null && !provider.id().equals(existing.getSpec().getClusterID())) {
       throw steps.fail("record " + provider.name(), "a different cluster named " + provider.name() + " (ID "
           + existing.getSpec().getClusterID() + ") is known here; run 'pontoon unpeer " + provider.name() + "' first");

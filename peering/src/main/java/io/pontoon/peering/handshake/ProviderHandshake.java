@@ -117,6 +117,19 @@ public final class ProviderHandshake {
     return ResourceGrants.grant(nodes, pods, settings.sharingPercentage(), requested, consumerId);
   }
 
+  /** Grants for many slices from one listing of nodes and pods (the periodic refresh). */
+  public Map<ResourceSlice, Map<String, Quantity>> computeGrants(List<ResourceSlice> slices) {
+    Map<ResourceSlice, Map<String, Quantity>> out = new java.util.IdentityHashMap<>();
+    if (slices.isEmpty()) return out;
+    List<Node> nodes = client.nodes().list().getItems();
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    for (ResourceSlice s : slices) {
+      out.put(s, ResourceGrants.grant(nodes, pods, settings.sharingPercentage(), s.getSpec().getResources(),
+          s.getSpec().getConsumerClusterID()));
+    }
+    return out;
+  }
+
   /**
    * Unpeer requested by the consumer itself: its rights go at once (before the answer); the
    * objects, which may wait for other controllers' finalizers, are removed in the background.

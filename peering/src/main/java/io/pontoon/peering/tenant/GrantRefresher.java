@@ -35,11 +35,10 @@ public final class GrantRefresher implements AutoCloseable {
 
   public void refreshAll() {
     try {
-      for (ResourceSlice s : client.resources(ResourceSlice.class).inAnyNamespace()
-          .withLabel(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE).list().getItems()) {
-        if (s.getSpec() == null) continue;
-        tenants.updateGrant(s, provider.computeGrant(s.getSpec().getResources(), s.getSpec().getConsumerClusterID()));
-      }
+      var slices = client.resources(ResourceSlice.class).inAnyNamespace()
+          .withLabel(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE).list().getItems().stream()
+          .filter(s -> s.getSpec() != null && s.getSpec().getConsumerClusterID() != null).toList();
+      provider.computeGrants(slices).forEach(tenants::updateGrant);
     } catch (RuntimeException e) {
       LOG.debug("event=grant-refresh-failed error=\"{}\"", e.toString());
     }

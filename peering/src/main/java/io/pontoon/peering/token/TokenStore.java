@@ -76,7 +76,18 @@ public final class TokenStore {
         .addToData(K_HASH, Base64.getEncoder().encodeToString(hash(secret)))
         .build();
     client.secrets().resource(s).create();
+    prune(now);
     return new IssuedToken(new TokenInfo(id, now, expires, singleUse, false, null, null), id + "." + secret);
+  }
+
+  /** Forgets tokens expired for a week: long enough that a late attempt still hears "expired". */
+  private void prune(Instant now) {
+    for (Secret old : client.secrets().inNamespace(PontoonNames.SYSTEM_NAMESPACE)
+        .withLabel(PontoonNames.LABEL_TYPE, TYPE_TOKEN).list().getItems()) {
+      if (info(old).expiresAt().plus(Duration.ofDays(7)).isBefore(now)) {
+        client.secrets().inNamespace(PontoonNames.SYSTEM_NAMESPACE).withName(old.getMetadata().getName()).delete();
+      }
+    }
   }
 
   public List<TokenInfo> list() {
