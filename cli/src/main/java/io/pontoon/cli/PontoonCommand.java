@@ -5,6 +5,11 @@ import io.pontoon.cli.discovery.DnsRecordsCommand;
 import io.pontoon.cli.gateway.GatewayCommand;
 import io.pontoon.cli.offload.OffloadCommand;
 import io.pontoon.cli.offload.UnoffloadCommand;
+import io.pontoon.cli.peering.AgentCommand;
+import io.pontoon.cli.peering.PeerCommand;
+import io.pontoon.cli.peering.StatusCommand;
+import io.pontoon.cli.peering.TokenCommand;
+import io.pontoon.cli.peering.UnpeerCommand;
 import io.pontoon.cli.sandbox.SandboxCommand;
 import io.pontoon.cli.vk.VirtualKubeletCommand;
 import picocli.CommandLine;
@@ -25,11 +30,16 @@ import picocli.CommandLine.Command;
         "",
         "Exit codes: 0 success, 1 failure, 2 usage error."},
     subcommands = {
-        SandboxCommand.class,
-        DiscoverCommand.class,
-        DnsRecordsCommand.class,
+        PeerCommand.class,
+        UnpeerCommand.class,
+        TokenCommand.class,
+        StatusCommand.class,
         OffloadCommand.class,
         UnoffloadCommand.class,
+        DiscoverCommand.class,
+        DnsRecordsCommand.class,
+        SandboxCommand.class,
+        AgentCommand.class,
         VirtualKubeletCommand.class,
         GatewayCommand.class,
         CompletionCommand.class,

@@ -36,6 +36,8 @@ public final class SandboxDownCommand implements Callable<Integer> {
       return 0;
     }
     for (SandboxState.Cluster c : state.get().clusters()) {
+      // The agent first: it stops its virtual kubelets while its API server still answers.
+      if (c.agentPid() > 0) ProcessHandle.of(c.agentPid()).ifPresent(SandboxDownCommand::stop);
       ProcessHandle.of(c.pid()).ifPresent(p -> {
         p.destroy();
         try {
@@ -56,6 +58,15 @@ public final class SandboxDownCommand implements Callable<Integer> {
     out.println("✔ removed the sandbox's files from " + dir.toAbsolutePath());
     out.flush();
     return 0;
+  }
+
+  private static void stop(ProcessHandle p) {
+    p.destroy();
+    try {
+      p.onExit().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.destroyForcibly();
+    }
   }
 
   private static void deleteTree(Path root) throws IOException {

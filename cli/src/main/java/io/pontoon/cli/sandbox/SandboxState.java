@@ -21,7 +21,12 @@ public record SandboxState(String sandboxId, boolean dataplane, List<Cluster> cl
 
   /** One cluster process. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Cluster(String name, long pid, String url, String kubeconfig, String log) {}
+  public record Cluster(String name, long pid, String url, String kubeconfig, String log, long agentPid) {
+    /** Without an agent (state files written before agents existed read as agentPid 0). */
+    public Cluster(String name, long pid, String url, String kubeconfig, String log) {
+      this(name, pid, url, kubeconfig, log, 0);
+    }
+  }
 
   static final String FILE = "sandbox.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -44,7 +49,8 @@ public record SandboxState(String sandboxId, boolean dataplane, List<Cluster> cl
 
   /** True while at least one of its processes is alive. */
   boolean anyAlive() {
-    return clusters.stream().anyMatch(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false));
+    return clusters.stream().anyMatch(c -> ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false)
+        || c.agentPid() > 0 && ProcessHandle.of(c.agentPid()).map(ProcessHandle::isAlive).orElse(false));
   }
 
   Optional<Cluster> cluster(String name) {

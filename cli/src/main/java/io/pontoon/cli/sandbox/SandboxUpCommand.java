@@ -63,6 +63,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
     }
     String sandboxId = SandboxId.forDirectory(dir).value();
     List<Process> started = new ArrayList<>();
+    List<Process> agents = new ArrayList<>();
     List<SandboxState.Cluster> state = new ArrayList<>();
     try {
       for (int i = 1; i <= clusters; i++) {
@@ -90,12 +91,19 @@ public final class SandboxUpCommand implements Callable<Integer> {
         Path cdir = SandboxDir.cluster(dir, name).toAbsolutePath();
         Process p = started.get(i - 1);
         String url = awaitReady(name, cdir, p, deadline);
-        state.add(new SandboxState.Cluster(name, p.pid(), url, cdir.resolve("kubeconfig").toString(),
-            cdir.resolve("cluster.log").toString()));
         out.println("✔ " + name + " ready at " + url);
+        out.flush();
+        // Each cluster gets its agent (identity, peering service, peerings), as in a real cluster.
+        Process agent = startAgent(name, cdir);
+        agents.add(agent);
+        String peeringUrl = awaitAgent(name, cdir, agent, deadline);
+        state.add(new SandboxState.Cluster(name, p.pid(), url, cdir.resolve("kubeconfig").toString(),
+            cdir.resolve("cluster.log").toString(), agent.pid()));
+        out.println("✔ " + name + " agent serving peering at " + peeringUrl + " (log " + cdir.resolve("agent.log") + ")");
         out.flush();
       }
     } catch (RuntimeException | IOException | InterruptedException e) {
+      agents.forEach(Process::destroy);
       started.forEach(Process::destroy);
       throw e;
     }
@@ -107,6 +115,33 @@ public final class SandboxUpCommand implements Callable<Integer> {
     out.println("  pontoon sandbox down --dir " + dir);
     out.flush();
     return 0;
+  }
+
+  private Process startAgent(String name, Path cdir) throws IOException {
+    Files.deleteIfExists(cdir.resolve("agent-ready"));
+    List<String> cmd = new ArrayList<>(Launcher.selfCommand());
+    cmd.addAll(List.of("--kubeconfig", cdir.resolve("kubeconfig").toString(), "agent", "--cluster-name", name,
+        "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--peering-port", "0",
+        "--metrics-port", "0", "--pod-cidr", shape.podCidr, "--service-cidr", shape.serviceCidr,
+        "--vk-log-dir", cdir.toString(), "--ready-file", cdir.resolve("agent-ready").toString()));
+    return new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(cdir.resolve("agent.log").toFile()))
+        .redirectErrorStream(true).start();
+  }
+
+  private static String awaitAgent(String name, Path cdir, Process p, Instant deadline)
+      throws IOException, InterruptedException {
+    Path ready = cdir.resolve("agent-ready");
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(ready)) return Files.readString(ready, StandardCharsets.UTF_8).trim().split(" ")[0];
+      if (!p.isAlive()) {
+        throw new UserError("the agent of " + name + " exited with code " + p.exitValue() + "; see " + cdir.resolve("agent.log"));
+      }
+      Thread.sleep(100);
+    }
+    throw new UserError("the agent of " + name + " was not ready in time; see " + cdir.resolve("agent.log")
+        + " (or raise --timeout)");
   }
 
   private static String awaitReady(String name, Path cdir, Process p, Instant deadline)

@@ -1,0 +1,119 @@
+package io.pontoon.cli.peering;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pontoon.api.PontoonNames;
+import io.pontoon.cli.PontoonCommand;
+import io.pontoon.cli.UserError;
+import io.pontoon.peering.agent.Agent;
+import io.pontoon.peering.agent.AgentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pontoon agent}: runs the cluster's agent in the foreground until stopped. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {"Run this cluster's Pontoon agent: identity, peering service, peerings, virtual kubelets.",
+        "In a cluster it runs as a Deployment in pontoon-system; in the sandbox as a local process."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pontoon --kubeconfig c1.kubeconfig agent --cluster-name cluster-1 --peering-port 8443 \\",
+        "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12"})
+public final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--cluster-name", required = true, description = "This cluster's name (a DNS-1123 label, fixed once chosen).")
+  String clusterName;
+
+  @Option(names = "--peering-port", defaultValue = "8443", description = "Port of the peering service (0: any free; default ${DEFAULT-VALUE}).")
+  int peeringPort;
+
+  @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address the servers listen on (default ${DEFAULT-VALUE}).")
+  String bindAddress;
+
+  @Option(names = "--advertise-address", defaultValue = "127.0.0.1", paramLabel = "HOST[:PORT]",
+      description = "Where peers reach the peering service (default ${DEFAULT-VALUE} and the bound port).")
+  String advertise;
+
+  @Option(names = "--pod-cidr", defaultValue = "10.244.0.0/16", description = "This cluster's pod CIDR (default ${DEFAULT-VALUE}).")
+  String podCidr;
+
+  @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12", description = "This cluster's service CIDR (default ${DEFAULT-VALUE}).")
+  String serviceCidr;
+
+  @Option(names = "--metrics-port", defaultValue = "9090", description = "Port of /metrics, /healthz, /readyz (0: any free; -1: off; default ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--sharing-percentage", defaultValue = "50", description = "Share of free allocatable granted to each consumer (default ${DEFAULT-VALUE}).")
+  int sharingPercentage;
+
+  @Option(names = "--api-server-url", description = "This cluster's API server as peers reach it (default: the kubeconfig's).")
+  String apiServerUrl;
+
+  @Option(names = "--gateway-endpoint", paramLabel = "HOST:PORT", description = "This cluster's gateway (default: advertise host and 51820).")
+  String gatewayEndpoint;
+
+  @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: discarded).")
+  Path vkLogDir;
+
+  @Option(names = "--ready-file", description = "Written with the peering URL once the agent serves (for supervisors).")
+  Path readyFile;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!PontoonNames.isDns1123Label(clusterName)) throw usage("--cluster-name must be a DNS-1123 label, got " + clusterName);
+    for (String c : new String[] {podCidr, serviceCidr}) {
+      if (!c.matches(PontoonNames.IPV4_CIDR_PATTERN)) throw usage("CIDRs must be IPv4 like 10.244.0.0/16, got " + c);
+    }
+    if (sharingPercentage < 1 || sharingPercentage > 100) throw usage("--sharing-percentage must be 1..100");
+    String host = advertise;
+    int port = 0;
+    int colon = advertise.lastIndexOf(':');
+    if (colon > 0 && !advertise.contains("]") && advertise.indexOf(':') == colon) {
+      host = advertise.substring(0, colon);
+      try {
+        port = Integer.parseInt(advertise.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw usage("--advertise-address must be HOST or HOST:PORT, got " + advertise);
+      }
+    }
+    var kube = PontoonCommand.kubeOptions(spec);
+    AgentConfig config = AgentConfig.defaults(clusterName).withPorts(peeringPort, metricsPort).withBindHost(bindAddress)
+        .withAdvertise(host, port).withCidrs(podCidr, serviceCidr).withSharingPercentage(sharingPercentage)
+        .withApiServerUrl(apiServerUrl).withGatewayEndpoint(gatewayEndpoint)
+        .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir);
+    KubernetesClient client = kube.client();
+    Agent agent = new Agent(config, client);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      client.close();
+      stopped.countDown();
+    }, "agent-shutdown"));
+    try {
+      agent.start();
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (readyFile != null) {
+      Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+      Files.writeString(tmp, agent.peeringUrl() + " " + agent.fingerprint() + "\n");
+      Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    spec.commandLine().getOut().println("agent of " + clusterName + " serving peering at " + agent.peeringUrl()
+        + " (fingerprint " + agent.fingerprint() + ")");
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+
+  private CommandLine.ParameterException usage(String msg) {
+    return new CommandLine.ParameterException(spec.commandLine(), msg);
+  }
+}

@@ -1,0 +1,167 @@
+package io.pontoon.peering.foreigncluster;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each peering's virtual kubelet as a child process, restarts it (with backoff) when it
+ * exits, and stops it on unpeer or when the agent stops.
+ */
+public final class LocalProcessLauncher implements VirtualKubeletLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalProcessLauncher.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final Function<Peer, List<String>> commandLine;
+  private final Path logDir;
+  private final Duration firstBackoff;
+  private final Map<String, Child> children = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "vk-supervisor");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static final class Child {
+    final Peer peer;
+    Process process;
+    int restarts;
+    Instant nextStart = Instant.EPOCH;
+
+    Child(Peer peer) {
+      this.peer = peer;
+    }
+  }
+
+  /**
+   * @param commandLine the command for a peer (see {@link #virtualKubeletCommand})
+   * @param logDir where each child's output goes ({@code vk-<cluster>.log}); null discards it
+   */
+  public LocalProcessLauncher(Function<Peer, List<String>> commandLine, Path logDir, Duration firstBackoff) {
+    this.commandLine = commandLine;
+    this.logDir = logDir;
+    this.firstBackoff = firstBackoff;
+    supervisor.scheduleWithFixedDelay(this::supervise, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * {@code java -cp <this classpath> io.pontoon.cli.Main virtual-kubelet ...} with the
+   * contract's flags.
+   */
+  public static Function<Peer, List<String>> virtualKubeletCommand(Path homeKubeconfig) {
+    return peer -> {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+          "io.pontoon.cli.Main", "virtual-kubelet"));
+      if (homeKubeconfig != null) cmd.addAll(List.of("--home-kubeconfig", homeKubeconfig.toAbsolutePath().toString()));
+      cmd.addAll(List.of("--foreign-credentials-secret", peer.credentialsSecret(),
+          "--foreign-cluster-id", peer.clusterId(), "--foreign-cluster-name", peer.clusterName(),
+          "--node-name", peer.nodeName()));
+      return cmd;
+    };
+  }
+
+  @Override
+  public void ensureRunning(Peer peer) {
+    Child existing = children.get(peer.clusterName());
+    if (existing != null && existing.peer.equals(peer)) return;
+    if (existing != null) stop(peer.clusterName());
+    Child c = new Child(peer);
+    children.put(peer.clusterName(), c);
+    synchronized (c) {
+      start(c);
+    }
+  }
+
+  @Override
+  public void stop(String clusterName) {
+    Child c = children.remove(clusterName);
+    if (c == null) return;
+    synchronized (c) {
+      if (c.process != null) terminate(c.process);
+    }
+    LOG.info("event=virtual-kubelet-stopped cluster={}", clusterName);
+  }
+
+  @Override
+  public boolean running(String clusterName) {
+    Child c = children.get(clusterName);
+    return c != null && c.process != null && c.process.isAlive();
+  }
+
+  /** The child's pid, for tests and status. */
+  public long pid(String clusterName) {
+    Child c = children.get(clusterName);
+    return c == null || c.process == null ? -1 : c.process.pid();
+  }
+
+  public int restarts(String clusterName) {
+    Child c = children.get(clusterName);
+    return c == null ? 0 : c.restarts;
+  }
+
+  private void start(Child c) {
+    List<String> cmd = commandLine.apply(c.peer);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (logDir == null) pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    else pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("vk-" + c.peer.clusterName() + ".log").toFile()));
+    try {
+      c.process = pb.start();
+      LOG.info("event=virtual-kubelet-started cluster={} pid={} restarts={}", c.peer.clusterName(), c.process.pid(), c.restarts);
+    } catch (Exception e) {
+      LOG.warn("event=virtual-kubelet-start-failed cluster={} error=\"{}\"", c.peer.clusterName(), e.getMessage());
+      c.process = null;
+    }
+  }
+
+  private void supervise() {
+    for (Child c : children.values()) {
+      synchronized (c) {
+        if (children.get(c.peer.clusterName()) != c) continue;
+        if (c.process != null && c.process.isAlive()) continue;
+        Instant now = Instant.now();
+        if (c.process != null) {
+          // It died: schedule the restart with exponential backoff.
+          LOG.warn("event=virtual-kubelet-exited cluster={} exitCode={} restarts={}", c.peer.clusterName(),
+              c.process.exitValue(), c.restarts);
+          long ms = Math.min(MAX_BACKOFF.toMillis(), firstBackoff.toMillis() << Math.min(c.restarts, 16));
+          c.nextStart = now.plusMillis(ms);
+          c.process = null;
+          c.restarts++;
+        }
+        if (!now.isBefore(c.nextStart)) start(c);
+      }
+    }
+  }
+
+  private static void terminate(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    supervisor.shutdownNow();
+    for (String name : List.copyOf(children.keySet())) stop(name);
+  }
+}

@@ -1,0 +1,68 @@
+package io.pontoon.peering.foreigncluster;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pontoon.api.PontoonNames;
+import io.pontoon.api.v1alpha1.DiscoveryType;
+import io.pontoon.api.v1alpha1.ForeignCluster;
+import io.pontoon.api.v1alpha1.ForeignClusterSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * How a user (the CLI) asks its own cluster's agent to peer: the token goes into Secret
+ * {@code pontoon-peering-token} of the tenant namespace, and the ForeignCluster gets
+ * {@code outgoingEnabled}, the URL and the fingerprint. The agent does the handshake, so the
+ * client key is made and kept in the consumer cluster.
+ */
+public final class PeeringRequests {
+  public static final String TOKEN_SECRET = "pontoon-peering-token";
+  public static final String TOKEN_KEY = "token";
+  /** On a ForeignCluster being deleted: keep the twin namespaces on the provider. */
+  public static final String ANNOTATION_KEEP_NAMESPACES = "pontoon.io/keep-namespaces";
+  /** Set by each peer request, so a retried request is looked at at once. */
+  public static final String ANNOTATION_REQUESTED_AT = "pontoon.io/peer-requested-at";
+  /** Event reason recorded when unpeering finished (message says whether the peer was told). */
+  public static final String EVENT_UNPEERED = "Unpeered";
+
+  private PeeringRequests() {}
+
+  public static void request(KubernetesClient home, String providerId, String providerName, String url,
+      String fingerprint, String token) {
+    String ns = PontoonNames.tenantNamespace(providerName);
+    try {
+      home.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+          .addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TENANT_NAMESPACE)
+          .addToLabels(PontoonNames.LABEL_REMOTE_CLUSTER_ID, providerId)
+          .addToLabels(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE).endMetadata().build()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) throw e;
+    }
+    home.secrets().resource(new SecretBuilder().withNewMetadata().withName(TOKEN_SECRET).withNamespace(ns)
+        .addToLabels(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE).endMetadata()
+        .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
+        .build()).createOr(s -> s.update());
+    var fcs = home.resources(ForeignCluster.class);
+    ForeignCluster fc = fcs.withName(providerName).get();
+    if (fc == null) {
+      fc = new ForeignCluster();
+      fc.getMetadata().setName(providerName);
+      ForeignClusterSpec spec = new ForeignClusterSpec();
+      spec.setClusterID(providerId);
+      spec.setClusterName(providerName);
+      spec.setDiscoveryType(DiscoveryType.Manual);
+      fc.setSpec(spec);
+    }
+    fc.getSpec().setPeeringURL(url);
+    fc.getSpec().setFingerprint(fingerprint);
+    fc.getSpec().setOutgoingEnabled(true);
+    // A new token for the same URL changes no spec field: the annotation wakes the agent up.
+    fc.getMetadata().setAnnotations(new java.util.HashMap<>(
+        fc.getMetadata().getAnnotations() == null ? java.util.Map.of() : fc.getMetadata().getAnnotations()));
+    fc.getMetadata().getAnnotations().put(ANNOTATION_REQUESTED_AT, java.time.Instant.now().toString());
+    if (fc.getMetadata().getResourceVersion() == null) fcs.resource(fc).create();
+    else fcs.resource(fc).update();
+  }
+}

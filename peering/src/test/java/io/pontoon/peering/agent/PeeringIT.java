@@ -1,0 +1,289 @@
+package io.pontoon.peering.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pontoon.api.Conditions;
+import io.pontoon.api.PontoonNames;
+import io.pontoon.api.PontoonNames.ConditionTypes;
+import io.pontoon.api.v1alpha1.ForeignCluster;
+import io.pontoon.api.v1alpha1.ForeignClusterPhase;
+import io.pontoon.api.v1alpha1.ResourceSlice;
+import io.pontoon.api.v1alpha1.TwinNamespace;
+import io.pontoon.peering.foreigncluster.PeerCredentials;
+import io.pontoon.peering.foreigncluster.PeeringRequests;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** cluster-1 peers with cluster-2 through their agents; the issued credential is least-privilege; unpeer. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PeeringIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private TwoClusters env;
+  private KubernetesClient tenant;
+
+  @BeforeAll
+  void start() throws Exception {
+    env = new TwoClusters();
+  }
+
+  @AfterAll
+  void stop() {
+    if (tenant != null) tenant.close();
+    if (env != null) env.close();
+  }
+
+  @Test
+  @Order(1)
+  void identityAndCertificateArePublishedAndStable() throws Exception {
+    Map<String, String> data = env.c2.client().configMaps().inNamespace(PontoonNames.SYSTEM_NAMESPACE)
+        .withName(PontoonNames.IDENTITY_CONFIGMAP).get().getData();
+    assertThat(data).containsEntry(PontoonNames.IDENTITY_KEY_CLUSTER_NAME, "cluster-2")
+        .containsEntry(PontoonNames.IDENTITY_KEY_CLUSTER_ID, env.a2.identity().id())
+        .containsEntry(PontoonNames.IDENTITY_KEY_PEERING_URL, env.a2.peeringUrl())
+        .containsEntry(PontoonNames.IDENTITY_KEY_FINGERPRINT, env.a2.fingerprint());
+    assertThat(env.a2.fingerprint()).matches(PontoonNames.FINGERPRINT_PATTERN);
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + env.a2.metricsPort() + path))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      if (path.equals("/metrics")) assertThat(r.body()).contains("pontoon_agent_foreigncluster_queue_depth");
+    }
+    // A restarted agent keeps its ID and certificate.
+    try (Agent again = new Agent(AgentConfig.local("cluster-2"), env.c2.client()).withLauncher(new RecordingLauncher())) {
+      again.start();
+      assertThat(again.identity()).isEqualTo(env.a2.identity());
+      assertThat(again.fingerprint()).isEqualTo(env.a2.fingerprint());
+    }
+    env.c2.client().configMaps().inNamespace(PontoonNames.SYSTEM_NAMESPACE).withName(PontoonNames.IDENTITY_CONFIGMAP)
+        .edit(cm -> {
+          cm.getData().put(PontoonNames.IDENTITY_KEY_PEERING_URL, env.a2.peeringUrl());
+          return cm;
+        });
+  }
+
+  @Test
+  @Order(2)
+  void tokenPeeringAuthenticatesAndGrants() {
+    env.requestPeering(true);
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED)
+        && TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.RESOURCES_GRANTED)
+        && TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.NETWORK_READY));
+    ForeignCluster fc = env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get();
+    assertThat(fc.getMetadata().getFinalizers()).contains(PontoonNames.FINALIZER_PEERING);
+    assertThat(fc.getStatus().getTenantNamespace().getLocal()).isEqualTo("pontoon-tenant-cluster-2");
+    assertThat(fc.getStatus().getTenantNamespace().getRemote()).isEqualTo("pontoon-tenant-cluster-1");
+    assertThat(fc.getStatus().getGrantedResources()).containsKeys("cpu", "memory", "pods");
+    // The token is gone from the consumer once used; the key stayed in the consumer cluster.
+    assertThat(env.c1.client().secrets().inNamespace("pontoon-tenant-cluster-2")
+        .withName(PeeringRequests.TOKEN_SECRET).get()).isNull();
+    assertThat(env.c1.client().secrets().inNamespace("pontoon-tenant-cluster-2")
+        .withName(PontoonNames.WIREGUARD_KEY_SECRET).get()).isNotNull();
+
+    // The provider records the incoming peering and the grant: half of free allocatable (2 nodes x 8 CPU).
+    await().atMost(WAIT).until(() -> env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get() != null);
+    ForeignCluster incoming = env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get();
+    assertThat(incoming.getSpec().getIncomingEnabled()).isTrue();
+    assertThat(incoming.getSpec().getClusterID()).isEqualTo(env.a1.identity().id());
+    ResourceSlice slice = env.c2.client().resources(ResourceSlice.class).inNamespace("pontoon-tenant-cluster-1")
+        .withName("cluster-1").get();
+    assertThat(slice.getStatus().getResources().get("cpu").getNumericalAmount()).isEqualByComparingTo("8");
+
+    // The credentials Secret is a complete kubeconfig that works against the provider.
+    tenant = PeerCredentials.client(kubeconfig());
+    ResourceSlice seen = tenant.resources(ResourceSlice.class).inNamespace("pontoon-tenant-cluster-1")
+        .withName("cluster-1").get();
+    assertThat(seen.getSpec().getConsumerClusterID()).isEqualTo(env.a1.identity().id());
+    assertThat(env.l1.running).containsKey("cluster-2");
+    assertThat(env.l1.running.get("cluster-2").credentialsSecret())
+        .isEqualTo("pontoon-tenant-cluster-2/" + PontoonNames.PEER_CREDENTIALS_SECRET);
+    assertThat(TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.API_SERVER_REACHABLE)).isTrue();
+  }
+
+  @Test
+  @Order(3)
+  void issuedCredentialIsLeastPrivilege() {
+    String user = PontoonNames.tenantUser(env.a1.identity().id());
+    String ns = "pontoon-tenant-cluster-1";
+    KubernetesClient admin = env.c2.client();
+    assertThat(can(admin, user, ns, "create", "pontoon.io", "twinnamespaces")).isTrue();
+    assertThat(can(admin, user, ns, "delete", "pontoon.io", "twinnamespaces")).isTrue();
+    assertThat(can(admin, user, ns, "get", "pontoon.io", "resourceslices")).isTrue();
+    assertThat(can(admin, user, ns, "update", "pontoon.io", "resourceslices")).isFalse();
+    assertThat(can(admin, user, ns, "get", "", "secrets")).isFalse();
+    assertThat(can(admin, user, ns, "create", "", "pods")).isFalse();
+    assertThat(can(admin, user, "default", "list", "", "pods")).isFalse();
+    assertThat(can(admin, user, "kube-system", "get", "", "secrets")).isFalse();
+    assertThat(can(admin, user, null, "create", "", "namespaces")).isFalse();
+    assertThat(can(admin, user, ns, "create", "rbac.authorization.k8s.io", "rolebindings")).isFalse();
+    assertThat(can(admin, user, ns, "escalate", "rbac.authorization.k8s.io", "roles")).isFalse();
+    assertThat(can(admin, user, "pontoon-tenant-other", "create", "pontoon.io", "twinnamespaces")).isFalse();
+    assertThat(can(admin, user, ns, "create", "pontoon.io", "shadowpods")).isFalse();
+
+    // Real calls with the issued credential.
+    TwinNamespace request = new TwinNamespace();
+    request.getMetadata().setName("default-cluster-1");
+    request.getMetadata().setNamespace(ns);
+    request.getSpec().setOriginClusterID(env.a1.identity().id());
+    request.getSpec().setOriginClusterName("cluster-1");
+    request.getSpec().setHomeNamespace("default");
+    tenant.resources(TwinNamespace.class).inNamespace(ns).resource(request).create();
+    assertThat(tenant.resources(TwinNamespace.class).inNamespace(ns).list().getItems()).hasSize(1);
+    tenant.resources(TwinNamespace.class).inNamespace(ns).withName("default-cluster-1").delete();
+    expectForbidden(() -> tenant.secrets().inNamespace(ns).list());
+    expectForbidden(() -> tenant.secrets().inNamespace(PontoonNames.SYSTEM_NAMESPACE).list());
+    expectForbidden(() -> tenant.pods().inNamespace("default").list());
+    expectForbidden(() -> tenant.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("evil").endMetadata().build()).create());
+    expectForbidden(() -> tenant.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("p").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("x")
+        .endContainer().endSpec().build()).create());
+    expectForbidden(() -> tenant.rbac().roleBindings().inNamespace(ns).resource(
+        new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder().withNewMetadata().withName("up").endMetadata()
+            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+            .addNewSubject().withKind("User").withName(user).withApiGroup("rbac.authorization.k8s.io").endSubject()
+            .build()).create());
+    expectForbidden(() -> tenant.rbac().roles().inNamespace(ns).withName("pontoon-tenant").edit(r -> {
+      r.getRules().get(0).setResources(java.util.List.of("*"));
+      return r;
+    }));
+  }
+
+  @Test
+  @Order(4)
+  void virtualNodeReadyFollowsTheNode() {
+    env.c1.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("pontoon-cluster-2")
+        .addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_VIRTUAL_NODE).endMetadata().build()).create();
+    env.c1.client().nodes().withName("pontoon-cluster-2").editStatus(n -> {
+      n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().addNewCondition().withType("Ready")
+          .withStatus("True").withReason("KubeletReady").withMessage("ok").endCondition().build());
+      return n;
+    });
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.VIRTUAL_NODE_READY));
+    await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get()
+        .getStatus().getPhase() == ForeignClusterPhase.Peered);
+    env.c1.client().nodes().withName("pontoon-cluster-2").editStatus(n -> {
+      n.getStatus().getConditions().get(0).setStatus("False");
+      n.getStatus().getConditions().get(0).setReason("APIServerUnreachable");
+      return n;
+    });
+    await().atMost(WAIT).until(() -> Conditions.isFalse(TwoClusters.conditions(env.c1.client(), "cluster-2"),
+        ConditionTypes.VIRTUAL_NODE_READY));
+    assertThat(env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get().getStatus().getPhase())
+        .isEqualTo(ForeignClusterPhase.Degraded);
+  }
+
+  @Test
+  @Order(5)
+  void repeatingThePeerRequestIsIdempotent() {
+    env.requestPeering(false);
+    await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
+        TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED));
+    assertThat(env.c2.client().namespaces().withLabel(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TENANT_NAMESPACE)
+        .list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @Order(6)
+  void theGrantFollowsTheProvidersLoad() {
+    String ns = "pontoon-tenant-cluster-1";
+    java.math.BigDecimal before = env.c2.client().resources(ResourceSlice.class).inNamespace(ns).withName("cluster-1").get()
+        .getStatus().getResources().get("cpu").getNumericalAmount();
+    env.c2.client().pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("load").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("x")
+        .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("4")).endResources()
+        .endContainer().endSpec().build()).create();
+    await().atMost(WAIT).until(() -> env.c2.client().resources(ResourceSlice.class).inNamespace(ns).withName("cluster-1")
+        .get().getStatus().getResources().get("cpu").getNumericalAmount().compareTo(before.subtract(java.math.BigDecimal.valueOf(2))) == 0);
+    await().atMost(WAIT).until(() -> {
+      var granted = env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get().getStatus().getGrantedResources();
+      return granted.get("cpu").getNumericalAmount().compareTo(before.subtract(java.math.BigDecimal.valueOf(2))) == 0;
+    });
+    env.c2.client().pods().inNamespace("default").withName("load").withGracePeriod(0).delete();
+  }
+
+  @Test
+  @Order(9)
+  void unpeerRemovesEverythingOnBothSides() {
+    // What the offloading side would have made on the provider: a twin namespace with a ShadowPod
+    // whose finalizer nobody will remove, and the TwinNamespace request with its finalizer.
+    String consumerId = env.a1.identity().id();
+    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("default-cluster-1").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
+        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
+    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
+    sp.getMetadata().setName("web-1");
+    sp.getMetadata().setNamespace("default-cluster-1");
+    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
+    sp.getSpec().setOriginClusterID(consumerId);
+    sp.getSpec().setHomePodUID("00000000-0000-0000-0000-000000000001");
+    sp.getSpec().setHomePodName("web-1");
+    sp.getSpec().setHomePodNamespace("default");
+    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
+        .withImage("x").endContainer().build());
+    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("default-cluster-1").resource(sp).create();
+    TwinNamespace request = new TwinNamespace();
+    request.getMetadata().setName("default-cluster-1");
+    request.getMetadata().setNamespace("pontoon-tenant-cluster-1");
+    request.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_TWIN_NAMESPACE));
+    request.getSpec().setOriginClusterID(consumerId);
+    request.getSpec().setOriginClusterName("cluster-1");
+    request.getSpec().setHomeNamespace("default");
+    env.c2.client().resources(TwinNamespace.class).inNamespace("pontoon-tenant-cluster-1").resource(request).create();
+
+    env.c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
+    await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get() == null);
+    await().atMost(WAIT).until(() -> env.c2.client().namespaces().withName("pontoon-tenant-cluster-1").get() == null);
+    await().atMost(WAIT).until(() -> env.c1.client().namespaces().withName("pontoon-tenant-cluster-2").get() == null);
+    assertThat(env.c1.client().nodes().withName("pontoon-cluster-2").get()).isNull();
+    await().atMost(WAIT).until(() -> env.c2.client().namespaces().withName("default-cluster-1").get() == null);
+    await().atMost(WAIT).until(() -> env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get() == null);
+    assertThat(env.c2.client().certificates().v1().certificateSigningRequests()
+        .withLabel(PontoonNames.LABEL_REMOTE_CLUSTER_ID, env.a1.identity().id()).list().getItems()).isEmpty();
+    assertThat(env.l1.stopped).contains("cluster-2");
+    String user = PontoonNames.tenantUser(env.a1.identity().id());
+    assertThat(env.c2.client().rbac().roleBindings().inAnyNamespace().list().getItems().stream()
+        .flatMap(rb -> rb.getSubjects() == null ? java.util.stream.Stream.empty() : rb.getSubjects().stream())
+        .anyMatch(s -> user.equals(s.getName()))).isFalse();
+    // The old certificate still authenticates but grants nothing.
+    expectForbidden(() -> tenant.resources(ResourceSlice.class).inNamespace("pontoon-tenant-cluster-1").list());
+    var events = env.c1.client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> PeeringRequests.EVENT_UNPEERED.equals(e.getReason())).toList();
+    assertThat(events).anySatisfy(e -> assertThat(e.getMessage()).contains("on both sides"));
+  }
+
+  private String kubeconfig() {
+    Secret s = env.c1.client().secrets().inNamespace("pontoon-tenant-cluster-2")
+        .withName(PontoonNames.PEER_CREDENTIALS_SECRET).get();
+    return new String(Base64.getDecoder().decode(s.getData().get(PontoonNames.PEER_CREDENTIALS_KUBECONFIG_KEY)),
+        StandardCharsets.UTF_8);
+  }
+
+  static boolean can(KubernetesClient admin, String user, String ns, String verb, String group, String resource) {
+    return admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder().withNewSpec()
+        .withUser(user).withNewResourceAttributes().withNamespace(ns).withVerb(verb).withGroup(group)
+        .withResource(resource).endResourceAttributes().endSpec().build()).getStatus().getAllowed();
+  }
+
+  static void expectForbidden(Runnable call) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
+        e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+}

@@ -1,0 +1,50 @@
+package io.pontoon.peering.foreigncluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher with a stand-in command line: started, restarted when it dies, stopped on unpeer. */
+class LocalProcessLauncherTest {
+  @TempDir Path dir;
+
+  @Test
+  void startsRestartsAndStops() {
+    var peer = new VirtualKubeletLauncher.Peer("11111111-2222-3333-4444-555555555555", "cluster-2",
+        "pontoon-tenant-cluster-2/pontoon-peer-credentials", "pontoon-cluster-2");
+    try (LocalProcessLauncher l = new LocalProcessLauncher(
+        p -> List.of("sh", "-c", "echo started " + p.clusterName() + " " + p.credentialsSecret() + "; exec sleep 60"),
+        dir, Duration.ofMillis(100))) {
+      l.ensureRunning(peer);
+      l.ensureRunning(peer);
+      assertThat(l.running("cluster-2")).isTrue();
+      long first = l.pid("cluster-2");
+      ProcessHandle.of(first).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofSeconds(10)).until(() -> l.running("cluster-2") && l.pid("cluster-2") != first);
+      assertThat(l.restarts("cluster-2")).isEqualTo(1);
+      long second = l.pid("cluster-2");
+      l.stop("cluster-2");
+      assertThat(l.running("cluster-2")).isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(second).map(p -> !p.isAlive()).orElse(true));
+    }
+    assertThat(dir.resolve("vk-cluster-2.log")).content()
+        .contains("started cluster-2 pontoon-tenant-cluster-2/pontoon-peer-credentials");
+  }
+
+  @Test
+  void theDefaultCommandFollowsTheContract() {
+    var cmd = LocalProcessLauncher.virtualKubeletCommand(Path.of("/k/home.kubeconfig")).apply(
+        new VirtualKubeletLauncher.Peer("id", "cluster-2", "ns/secret", "pontoon-cluster-2"));
+    assertThat(cmd).containsSubsequence("io.pontoon.cli.Main", "virtual-kubelet", "--home-kubeconfig",
+        "/k/home.kubeconfig", "--foreign-credentials-secret", "ns/secret", "--foreign-cluster-id", "id",
+        "--foreign-cluster-name", "cluster-2");
+    assertThat(cmd.get(1)).isEqualTo("-cp");
+    assertThat(Files.exists(Path.of(cmd.get(0)))).isTrue();
+  }
+}
