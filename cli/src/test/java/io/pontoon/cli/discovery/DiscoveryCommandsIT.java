@@ -1,5 +1,6 @@
 package io.pontoon.cli.discovery;
 
+import io.pontoon.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,14 +10,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pontoon.api.PontoonNames;
-import io.pontoon.cli.PontoonCommand;
 import io.pontoon.discovery.Announcement;
 import io.pontoon.discovery.ZoneRecords;
 import io.pontoon.sandbox.apiserver.SandboxApiServer;
 import io.pontoon.sandbox.junit.HostRequirements;
 import io.pontoon.sandbox.junit.SandboxExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,23 +37,16 @@ class DiscoveryCommandsIT {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
 
-  static Run pontoon(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = PontoonCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun pontoon(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   void dnsRecordsPrintsTheClustersRecordsAndSaysWhenTheAgentHasNotWrittenThem(SandboxApiServer server) throws Exception {
     Path kubeconfig = server.writeAdminKubeconfig(dir.resolve("kubeconfig"));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(server.adminConfig()).build()) {
-      Run missing = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test");
+      CliRun missing = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test");
       assertThat(missing.exit()).isEqualTo(1);
       assertThat(missing.err()).contains("no Pontoon identity");
 
@@ -66,14 +57,14 @@ class DiscoveryCommandsIT {
       var cm = client.configMaps().inNamespace(PontoonNames.SYSTEM_NAMESPACE).resource(new ConfigMapBuilder()
           .withNewMetadata().withName(PontoonNames.IDENTITY_CONFIGMAP).endMetadata()
           .withData(Map.of("clusterID", ID, "clusterName", "west")).build()).create();
-      Run noEndpoint = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test");
+      CliRun noEndpoint = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test");
       assertThat(noEndpoint.exit()).isEqualTo(1);
       assertThat(noEndpoint.err()).contains("has no peeringURL").contains("agent has not published");
 
       cm.getData().put("peeringURL", "https://192.0.2.7:8443");
       cm.getData().put("fingerprint", FP);
       client.configMaps().inNamespace(PontoonNames.SYSTEM_NAMESPACE).resource(cm).update();
-      Run ok = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test", "--ttl", "60");
+      CliRun ok = pontoon("--kubeconfig", kubeconfig.toString(), "dns-records", "--domain", "ex.test", "--ttl", "60");
       assertThat(ok.exit()).as(ok.err()).isZero();
       assertThat(ok.out()).contains(
           "_pontoon._tcp.ex.test. 60 IN PTR west._pontoon._tcp.ex.test.\n",
@@ -101,7 +92,7 @@ class DiscoveryCommandsIT {
     Process dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
     try {
       String server = "127.0.0.1:" + port;
-      Run table = null;
+      CliRun table = null;
       for (int i = 0; i < 50; i++) { // until dnsmasq listens
         table = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", server, "--timeout", "2s");
         if (table.exit() == 0) break;
@@ -110,18 +101,18 @@ class DiscoveryCommandsIT {
       assertThat(table.exit()).as(table.err()).isZero();
       assertThat(table.out()).startsWith("NAME").contains("west", ID, "https://west.ex.test:8443", FP, "dns:ex.test");
 
-      Run json = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", server, "-o", "json");
+      CliRun json = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", server, "-o", "json");
       assertThat(json.exit()).isZero();
       JsonNode rows = new ObjectMapper().readTree(json.out());
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0).get("clusterID").asText()).isEqualTo(ID);
       assertThat(rows.get(0).get("addresses").get(0).asText()).isEqualTo("192.0.2.7");
 
-      Run none = pontoon("discover", "--dns-domain", "nobody.ex.test", "--dns-server", server);
+      CliRun none = pontoon("discover", "--dns-domain", "nobody.ex.test", "--dns-server", server);
       assertThat(none.exit()).isZero();
       assertThat(none.out()).contains("No clusters found.");
 
-      Run usage = pontoon("discover");
+      CliRun usage = pontoon("discover");
       assertThat(usage.exit()).isEqualTo(2);
       assertThat(usage.err()).contains("give --dns-domain D and/or --mdns");
       assertThat(pontoon("discover", "--dns-domain", "ex.test", "--dns-server", "127.0.0.1:99999").exit()).isEqualTo(2);
@@ -134,7 +125,7 @@ class DiscoveryCommandsIT {
   @Test
   void aResolverThatNeverAnswersIsAOneLineFailure() throws Exception {
     try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      Run r = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", "127.0.0.1:" + silent.getLocalPort(),
+      CliRun r = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", "127.0.0.1:" + silent.getLocalPort(),
           "--timeout", "500ms");
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err()).contains("discovery failed").contains("timed out");

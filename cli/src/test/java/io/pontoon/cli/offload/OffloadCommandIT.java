@@ -1,5 +1,6 @@
 package io.pontoon.cli.offload;
 
+import io.pontoon.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -13,11 +14,8 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.NamespaceOffloading;
 import io.pontoon.api.v1alpha1.PodOffloadingStrategy;
-import io.pontoon.cli.PontoonCommand;
 import io.pontoon.peering.offloading.OffloadingControllers;
 import io.pontoon.sandbox.apiserver.SandboxApiServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +41,6 @@ class OffloadCommandIT {
   static Path kubeconfig;
   static final List<AutoCloseable> running = new ArrayList<>();
 
-  record Run(int code, String out, String err) {}
 
   @BeforeAll
   static void start() throws Exception {
@@ -93,23 +90,17 @@ class OffloadCommandIT {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = PontoonCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
+  static CliRun run(String... args) {
     List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
     all.addAll(List.of(args));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.run(all.toArray(String[]::new));
   }
 
   @Test
   void offloadWaitsForTheTwinNamespaceThenUnoffloadRemovesIt() {
     homeClient.namespaces().resource(namespace("web")).create();
 
-    Run offload = run("offload", "namespace", "web", "--strategy", "Remote", "--mapping", "EnforceSameName",
+    CliRun offload = run("offload", "namespace", "web", "--strategy", "Remote", "--mapping", "EnforceSameName",
         "--selector", "region=eu", "--wait", "--timeout", "30s");
 
     assertThat(offload.code()).as(offload.err()).isZero();
@@ -121,18 +112,18 @@ class OffloadCommandIT {
     assertThat(o.getSpec().getClusterSelector().getMatchExpressions()).singleElement()
         .satisfies(e -> assertThat(e.getKey()).isEqualTo("region"));
 
-    Run again = run("offload", "namespace", "web", "--strategy", "Remote", "--mapping", "EnforceSameName",
+    CliRun again = run("offload", "namespace", "web", "--strategy", "Remote", "--mapping", "EnforceSameName",
         "--selector", "region=eu");
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("unchanged");
 
-    Run unoffload = run("unoffload", "namespace", "web", "--wait", "--timeout", "30s");
+    CliRun unoffload = run("unoffload", "namespace", "web", "--wait", "--timeout", "30s");
     assertThat(unoffload.code()).as(unoffload.err()).isZero();
     assertThat(unoffload.out()).contains("namespace web unoffloaded");
     assertThat(providerClient.namespaces().withName("web").get()).isNull();
     assertThat(homeClient.resources(NamespaceOffloading.class).inNamespace("web").withName("offloading").get()).isNull();
 
-    Run nothing = run("unoffload", "namespace", "web");
+    CliRun nothing = run("unoffload", "namespace", "web");
     assertThat(nothing.code()).isZero();
     assertThat(nothing.out()).contains("not offloaded");
   }
@@ -140,23 +131,23 @@ class OffloadCommandIT {
   @Test
   void badInputIsRefusedWithWhatToDo() {
     homeClient.namespaces().resource(namespace("bad")).create();
-    Run noName = run("offload", "namespace", "bad", "--mapping", "SelectedName");
+    CliRun noName = run("offload", "namespace", "bad", "--mapping", "SelectedName");
     assertThat(noName.code()).isEqualTo(2);
     assertThat(noName.err()).contains("--mapping SelectedName needs --remote-namespace NAME");
 
-    Run missing = run("offload", "namespace", "does-not-exist");
+    CliRun missing = run("offload", "namespace", "does-not-exist");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("namespace does-not-exist does not exist").contains("kubectl create namespace");
 
-    Run selector = run("offload", "namespace", "bad", "--selector", "region=eu,,x");
+    CliRun selector = run("offload", "namespace", "bad", "--selector", "region=eu,,x");
     assertThat(selector.code()).isEqualTo(2);
     assertThat(selector.err()).contains("--selector has an empty term");
 
-    Run strategy = run("offload", "namespace", "bad", "--strategy", "Everywhere");
+    CliRun strategy = run("offload", "namespace", "bad", "--strategy", "Everywhere");
     assertThat(strategy.code()).isEqualTo(2);
     assertThat(strategy.err()).contains("Local, Remote, LocalAndRemote");
 
-    Run nowhere = run("offload", "namespace", "bad", "--selector", "region=mars", "--wait", "--timeout", "20s");
+    CliRun nowhere = run("offload", "namespace", "bad", "--selector", "region=mars", "--wait", "--timeout", "20s");
     assertThat(nowhere.code()).isEqualTo(1);
     assertThat(nowhere.err()).contains("no peered cluster matches --selector region=mars");
   }

@@ -1,5 +1,6 @@
 package io.pontoon.cli.peering;
 
+import io.pontoon.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,14 +9,11 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.v1alpha1.ForeignCluster;
-import io.pontoon.cli.PontoonCommand;
 import io.pontoon.peering.agent.Agent;
 import io.pontoon.peering.agent.AgentConfig;
 import io.pontoon.peering.foreigncluster.VirtualKubeletLauncher;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.SandboxCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +36,6 @@ class PeerStatusUnpeerIT {
   private String k1;
   private String k2;
 
-  private record Run(int code, String out, String err) {}
 
   @BeforeAll
   void start() throws Exception {
@@ -60,35 +57,29 @@ class PeerStatusUnpeerIT {
     c2.close();
   }
 
-  private static Run pontoon(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = PontoonCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun pontoon(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   @Order(1)
   void usageErrorsAndActionableFailures() {
-    Run both = pontoon("--kubeconfig", k1, "peer", "--url", "https://127.0.0.1:1", "--remote-kubeconfig", k2);
+    CliRun both = pontoon("--kubeconfig", k1, "peer", "--url", "https://127.0.0.1:1", "--remote-kubeconfig", k2);
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("either --url, --fingerprint and --token, or --remote-kubeconfig");
-    Run self = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k1);
+    CliRun self = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k1);
     assertThat(self.code()).isEqualTo(1);
     assertThat(self.err()).contains("cannot peer with itself");
-    Run wrongFp = pontoon("--kubeconfig", k1, "peer", "--url", a2.peeringUrl(), "--fingerprint",
+    CliRun wrongFp = pontoon("--kubeconfig", k1, "peer", "--url", a2.peeringUrl(), "--fingerprint",
         "sha256:" + "0".repeat(64), "--token", "0123456789abcdef." + "A".repeat(43));
     assertThat(wrongFp.code()).isEqualTo(1);
     assertThat(wrongFp.out()).contains("✖ verify the provider's certificate");
     assertThat(wrongFp.err()).contains("expected sha256:" + "0".repeat(64), "presented certificate " + a2.fingerprint());
-    Run unreachable = pontoon("--kubeconfig", k1, "peer", "--url", "https://127.0.0.1:1", "--fingerprint",
+    CliRun unreachable = pontoon("--kubeconfig", k1, "peer", "--url", "https://127.0.0.1:1", "--fingerprint",
         a2.fingerprint(), "--token", "0123456789abcdef." + "A".repeat(43));
     assertThat(unreachable.code()).isEqualTo(1);
     assertThat(unreachable.err()).contains("cannot reach the peering service at https://127.0.0.1:1");
-    Run badToken = pontoon("--kubeconfig", k1, "peer", "--url", a2.peeringUrl(), "--fingerprint", a2.fingerprint(),
+    CliRun badToken = pontoon("--kubeconfig", k1, "peer", "--url", a2.peeringUrl(), "--fingerprint", a2.fingerprint(),
         "--token", "0123456789abcdef." + "A".repeat(43), "--timeout", "30s");
     assertThat(badToken.code()).as(badToken.out() + badToken.err()).isEqualTo(1);
     assertThat(badToken.err()).contains("TokenInvalid", "create a new one with 'pontoon token'");
@@ -99,7 +90,7 @@ class PeerStatusUnpeerIT {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Run denied = pontoon("--kubeconfig", nobody.toString(), "peer", "--remote-kubeconfig", k2);
+    CliRun denied = pontoon("--kubeconfig", nobody.toString(), "peer", "--remote-kubeconfig", k2);
     assertThat(denied.code()).isEqualTo(1);
     assertThat(denied.err()).contains("RBAC denied", "use a kubeconfig with cluster-admin rights");
   }
@@ -107,11 +98,11 @@ class PeerStatusUnpeerIT {
   @Test
   @Order(2)
   void tokenCommandPrintsAReadyPeerCommand() {
-    Run token = pontoon("--kubeconfig", k2, "token", "--ttl", "1h", "--single-use");
+    CliRun token = pontoon("--kubeconfig", k2, "token", "--ttl", "1h", "--single-use");
     assertThat(token.code()).as(token.err()).isZero();
     assertThat(token.out()).containsPattern("pontoon peer --url " + a2.peeringUrl().replace(".", "\\.")
         + " --fingerprint " + a2.fingerprint() + " --token [0-9a-f]{16}\\.[A-Za-z0-9_-]{43}");
-    Run list = pontoon("--kubeconfig", k2, "token", "list", "-o", "json");
+    CliRun list = pontoon("--kubeconfig", k2, "token", "list", "-o", "json");
     assertThat(list.code()).isZero();
     assertThat(list.out()).contains("\"singleUse\" : true").doesNotContain(token.out().split("--token ")[1].trim());
     String id = token.out().split("token ")[1].split(" ")[0];
@@ -122,12 +113,12 @@ class PeerStatusUnpeerIT {
   @Test
   @Order(3)
   void peerWithRemoteKubeconfigThenStatusThenUnpeer() throws Exception {
-    Run peer = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--timeout", "60s");
+    CliRun peer = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--timeout", "60s");
     assertThat(peer.code()).as(peer.out() + peer.err()).isZero();
     assertThat(peer.out()).contains("✔ single-use token created on cluster-2", "✔ reached cluster-2",
         "✔ handshake: authenticated, credentials stored", "✔ resources granted", "✔ network CIDRs exchanged");
 
-    Run again = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2);
+    CliRun again = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2);
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("already peered with cluster-2").doesNotContain("token created");
 
@@ -139,11 +130,11 @@ class PeerStatusUnpeerIT {
           .withReason("KubeletReady").endCondition().build());
       return n;
     });
-    Run waited = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--wait", "--timeout", "30s");
+    CliRun waited = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--wait", "--timeout", "30s");
     assertThat(waited.code()).as(waited.out() + waited.err()).isZero();
     assertThat(waited.out()).contains("✔ virtual node pontoon-cluster-2 Ready");
 
-    Run table = pontoon("--kubeconfig", k1, "status");
+    CliRun table = pontoon("--kubeconfig", k1, "status");
     assertThat(table.code()).isZero();
     assertThat(table.out()).contains("cluster-2", "outgoing", "Peered").containsPattern("cpu=\\d+m");
     JsonNode json = new ObjectMapper().readTree(pontoon("--kubeconfig", k1, "status", "-o", "json").out());
@@ -153,7 +144,7 @@ class PeerStatusUnpeerIT {
         "NetworkReady", "TunnelUp", "VirtualNodeReady", "APIServerReachable");
     assertThat(pontoon("--kubeconfig", k2, "status", "-o", "yaml").out()).contains("name: \"cluster-1\"", "incoming: true");
 
-    Run unpeer = pontoon("--kubeconfig", k1, "unpeer", "cluster-2", "--timeout", "60s");
+    CliRun unpeer = pontoon("--kubeconfig", k1, "unpeer", "cluster-2", "--timeout", "60s");
     assertThat(unpeer.code()).as(unpeer.out() + unpeer.err()).isZero();
     assertThat(unpeer.out()).contains("✔ unpeered cluster-2 on both sides");
     assertThat(c1.client().resources(ForeignCluster.class).list().getItems()).isEmpty();
@@ -167,7 +158,7 @@ class PeerStatusUnpeerIT {
   @Test
   @Order(4)
   void bidirectionalPeersBothWays() {
-    Run peer = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--bidirectional", "--timeout", "60s");
+    CliRun peer = pontoon("--kubeconfig", k1, "peer", "--remote-kubeconfig", k2, "--bidirectional", "--timeout", "60s");
     assertThat(peer.code()).as(peer.out() + peer.err()).isZero();
     assertThat(peer.out()).contains("and the other way: cluster-2 → cluster-1", "✔ reached cluster-1");
     assertThat(c1.client().resources(ForeignCluster.class).withName("cluster-2").get().getSpec().getIncomingEnabled()).isTrue();

@@ -1,29 +1,20 @@
 package io.pontoon.cli.vk;
 
+import io.pontoon.cli.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pontoon.cli.PontoonCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Flags of {@code pontoon virtual-kubelet} and its usage errors, without any cluster. */
 class VirtualKubeletCommandTest {
-  record Run(int code, String out, String err) {}
 
-  static Run run(String... args) {
-    CommandLine cl = PontoonCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   void helpNamesEveryFlagOfTheIssue() {
-    Run r = run("virtual-kubelet", "--help");
+    CliRun r = run("virtual-kubelet", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--home-kubeconfig", "--foreign-kubeconfig", "--foreign-credentials-secret",
         "--foreign-cluster-id", "--foreign-cluster-name", "--node-name", "--twin-namespace-mapping",
@@ -32,7 +23,7 @@ class VirtualKubeletCommandTest {
 
   @Test
   void needsExactlyOneSourceOfProviderCredentials() {
-    Run none = run("virtual-kubelet", "--foreign-cluster-id", "6f1c0e2a-1111-2222-3333-444444444444",
+    CliRun none = run("virtual-kubelet", "--foreign-cluster-id", "6f1c0e2a-1111-2222-3333-444444444444",
         "--foreign-cluster-name", "provider");
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("exactly one of --foreign-kubeconfig and --foreign-credentials-secret");
@@ -40,14 +31,14 @@ class VirtualKubeletCommandTest {
 
   @Test
   void missingRequiredFlagsAreUsageErrors() {
-    Run r = run("virtual-kubelet", "--foreign-kubeconfig", "/nonexistent");
+    CliRun r = run("virtual-kubelet", "--foreign-kubeconfig", "/nonexistent");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--foreign-cluster-id");
   }
 
   @Test
   void unreadableKubeconfigSaysWhichFile() {
-    Run r = run("virtual-kubelet", "--home-kubeconfig", "/nonexistent/home", "--foreign-kubeconfig", "/x",
+    CliRun r = run("virtual-kubelet", "--home-kubeconfig", "/nonexistent/home", "--foreign-kubeconfig", "/x",
         "--foreign-cluster-id", "6f1c0e2a-1111-2222-3333-444444444444", "--foreign-cluster-name", "provider");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("cannot read kubeconfig /nonexistent/home").doesNotContain("Exception");
