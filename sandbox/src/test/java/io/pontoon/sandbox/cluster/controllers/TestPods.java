@@ -47,7 +47,18 @@ final class TestPods {
     return setStatus(client, pod, false);
   }
 
+  /** As a kubelet would, re-reads and tries again when a controller wrote the pod meanwhile. */
   private static Pod setStatus(KubernetesClient client, Pod pod, boolean ready) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return trySetStatus(client, pod, ready);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) throw e;
+      }
+    }
+  }
+
+  private static Pod trySetStatus(KubernetesClient client, Pod pod, boolean ready) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
         .editStatus(p -> {
