@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -536,10 +535,6 @@ public final class ForeignClusterController implements AutoCloseable {
   private static String decode(String b64) {
     return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
   }
-
-  static final Set<String> ALL_CONDITIONS = Set.of(ConditionTypes.AUTHENTICATED, ConditionTypes.RESOURCES_GRANTED,
-      ConditionTypes.NETWORK_READY, ConditionTypes.TUNNEL_UP, ConditionTypes.VIRTUAL_NODE_READY,
-      ConditionTypes.API_SERVER_REACHABLE);
 
   @Override
   public void close() {

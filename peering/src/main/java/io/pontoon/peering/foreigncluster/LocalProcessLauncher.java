@@ -112,6 +112,7 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
   }
 
   private void start(Child c) {
+    killLeftover(c.peer.clusterName());
     List<String> cmd = commandLine.apply(c.peer);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -119,6 +120,7 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
     else pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("vk-" + c.peer.clusterName() + ".log").toFile()));
     try {
       c.process = pb.start();
+      recordPid(c.peer.clusterName(), c.process.toHandle());
       LOG.info("event=virtual-kubelet-started cluster={} pid={} restarts={}", c.peer.clusterName(), c.process.pid(), c.restarts);
     } catch (Exception e) {
       LOG.warn("event=virtual-kubelet-start-failed cluster={} error=\"{}\"", c.peer.clusterName(), e.getMessage());
@@ -144,6 +146,52 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
         if (!now.isBefore(c.nextStart)) start(c);
       }
     }
+  }
+
+  /**
+   * A child of an agent that was killed (SIGKILL leaves children running) would be a second
+   * virtual kubelet for the same node: the pid file, checked against the process start time so
+   * a reused pid is never hit, finds and stops it.
+   */
+  private void killLeftover(String clusterName) {
+    if (logDir == null) return;
+    Path file = logDir.resolve("vk-" + clusterName + ".pid");
+    try {
+      if (!java.nio.file.Files.exists(file)) return;
+      String[] parts = java.nio.file.Files.readString(file).trim().split(" ");
+      long pid = Long.parseLong(parts[0]);
+      Instant started = Instant.parse(parts[1]);
+      ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().startInstant().map(started::equals).orElse(false))
+          .ifPresent(h -> {
+            LOG.warn("event=virtual-kubelet-leftover-stopped cluster={} pid={}", clusterName, pid);
+            h.destroy();
+            try {
+              h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              h.destroyForcibly();
+            }
+          });
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (Exception e) {
+      LOG.debug("event=pid-file-unreadable cluster={} error=\"{}\"", clusterName, e.toString());
+    }
+  }
+
+  private void recordPid(String clusterName, ProcessHandle h) {
+    if (logDir == null) return;
+    try {
+      java.nio.file.Files.writeString(logDir.resolve("vk-" + clusterName + ".pid"),
+          h.pid() + " " + h.info().startInstant().map(Instant::toString).orElse(Instant.EPOCH.toString()) + "\n");
+    } catch (java.io.IOException e) {
+      LOG.debug("event=pid-file-unwritable cluster={} error=\"{}\"", clusterName, e.toString());
+    }
+  }
+
+  /** Stops supervising without stopping the children: what a killed agent leaves behind (tests). */
+  void abandon() {
+    supervisor.shutdownNow();
+    children.clear();
   }
 
   private static void terminate(Process p) {

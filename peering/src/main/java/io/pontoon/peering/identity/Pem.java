@@ -74,11 +74,6 @@ public final class Pem {
     throw new IllegalArgumentException("no PEM private key found");
   }
 
-  /** The traditional OpenSSL form ("EC PRIVATE KEY"), which every Kubernetes client reads. */
-  public static String traditional(String pkcs8Pem) {
-    return encode(privateKey(pkcs8Pem));
-  }
-
   public static String privateKeyPem(PrivateKey key) {
     return "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())

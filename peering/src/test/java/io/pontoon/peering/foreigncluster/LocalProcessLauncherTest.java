@@ -38,6 +38,21 @@ class LocalProcessLauncherTest {
   }
 
   @Test
+  void aChildLeftByAKilledAgentIsStoppedBeforeANewOneStarts() {
+    var peer = new VirtualKubeletLauncher.Peer("11111111-2222-3333-4444-555555555555", "cluster-3", "ns/s", "pontoon-cluster-3");
+    LocalProcessLauncher crashed = new LocalProcessLauncher(p -> List.of("sleep", "60"), dir, Duration.ofMillis(100));
+    crashed.ensureRunning(peer);
+    long leftover = crashed.pid("cluster-3");
+    crashed.abandon();
+    try (LocalProcessLauncher restarted = new LocalProcessLauncher(p -> List.of("sleep", "60"), dir, Duration.ofMillis(100))) {
+      restarted.ensureRunning(peer);
+      assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(restarted.running("cluster-3")).isTrue();
+      assertThat(restarted.pid("cluster-3")).isNotEqualTo(leftover);
+    }
+  }
+
+  @Test
   void theDefaultCommandFollowsTheContract() {
     var cmd = LocalProcessLauncher.virtualKubeletCommand(Path.of("/k/home.kubeconfig")).apply(
         new VirtualKubeletLauncher.Peer("id", "cluster-2", "ns/secret", "pontoon-cluster-2"));
