@@ -6,6 +6,8 @@ import io.pontoon.cli.PontoonCommand;
 import io.pontoon.cli.UserError;
 import io.pontoon.peering.agent.Agent;
 import io.pontoon.peering.agent.AgentConfig;
+import io.pontoon.peering.offloading.OffloadingComponent;
+import io.pontoon.peering.webhook.WebhookRegistrar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {
         "  pontoon --kubeconfig c1.kubeconfig agent --cluster-name cluster-1 --peering-port 8443 \\",
-        "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12"})
+        "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12",
+        "  # in a cluster, the webhook behind a Service:",
+        "  pontoon agent --cluster-name c1 --webhook-service pontoon-system/pontoon-webhook:443"})
 public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", required = true, description = "This cluster's name (a DNS-1123 label, fixed once chosen).")
   String clusterName;
@@ -57,8 +61,17 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--gateway-endpoint", paramLabel = "HOST:PORT", description = "This cluster's gateway (default: advertise host and 51820).")
   String gatewayEndpoint;
 
-  @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: discarded).")
+  @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: stderr, each line prefixed [vk CLUSTER]).")
   Path vkLogDir;
+
+  @Option(names = "--webhook-port", defaultValue = "9443",
+      description = "Port of the pod offloading webhook (0: any free; -1: no webhook; default ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(names = "--webhook-service", paramLabel = "NAMESPACE/NAME[:PORT]",
+      description = "In a cluster: the Service the API server calls the webhook through (port default 443). "
+          + "Without it the webhook is registered by URL on the advertise host.")
+  String webhookService;
 
   @Option(names = "--ready-file", description = "Written with the peering URL once the agent serves (for supervisors).")
   Path readyFile;
@@ -83,13 +96,14 @@ public final class AgentCommand implements Callable<Integer> {
         throw usage("--advertise-address must be HOST or HOST:PORT, got " + advertise);
       }
     }
+    OffloadingComponent.Webhook webhook = webhookOptions();
     var kube = PontoonCommand.kubeOptions(spec);
     AgentConfig config = AgentConfig.defaults(clusterName).withPorts(peeringPort, metricsPort).withBindHost(bindAddress)
         .withAdvertise(host, port).withCidrs(podCidr, serviceCidr).withSharingPercentage(sharingPercentage)
         .withApiServerUrl(apiServerUrl).withGatewayEndpoint(gatewayEndpoint)
         .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir);
     KubernetesClient client = kube.client();
-    Agent agent = new Agent(config, client);
+    Agent agent = new Agent(config, client).withComponent(new OffloadingComponent(webhook));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
@@ -111,6 +125,26 @@ public final class AgentCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  private OffloadingComponent.Webhook webhookOptions() {
+    if (webhookPort < -1 || webhookPort > 65535) throw usage("--webhook-port must be 0..65535 (or -1 for no webhook), got " + webhookPort);
+    if (webhookPort == -1) {
+      if (webhookService != null) throw usage("--webhook-service needs the webhook; drop --webhook-port -1");
+      return null;
+    }
+    return new OffloadingComponent.Webhook(webhookPort, webhookService == null ? null : parseService(webhookService));
+  }
+
+  private WebhookRegistrar.Endpoint parseService(String value) {
+    var m = java.util.regex.Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)/([a-z0-9]([-a-z0-9]*[a-z0-9])?)(:(\\d{1,5}))?")
+        .matcher(value);
+    if (!m.matches()) {
+      throw usage("--webhook-service must be NAMESPACE/NAME[:PORT] like pontoon-system/pontoon-webhook:443, got " + value);
+    }
+    int port = m.group(6) == null ? 443 : Integer.parseInt(m.group(6));
+    if (port < 1 || port > 65535) throw usage("--webhook-service port must be 1..65535, got " + port);
+    return WebhookRegistrar.Endpoint.service(m.group(1), m.group(3), port);
   }
 
   private CommandLine.ParameterException usage(String msg) {
