@@ -6,11 +6,16 @@ import io.pontoon.cli.PontoonCommand;
 import io.pontoon.cli.UserError;
 import io.pontoon.peering.agent.Agent;
 import io.pontoon.peering.agent.AgentConfig;
+import io.pontoon.cli.discovery.HostPort;
+import io.pontoon.peering.discovery.DiscoveryComponent;
 import io.pontoon.peering.offloading.OffloadingComponent;
 import io.pontoon.peering.webhook.WebhookRegistrar;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -27,6 +32,8 @@ import picocli.CommandLine.Option;
     footer = {
         "  pontoon --kubeconfig c1.kubeconfig agent --cluster-name cluster-1 --peering-port 8443 \\",
         "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12",
+        "  # find clusters under a DNS domain and on the LAN, announce this one there:",
+        "  pontoon agent --cluster-name c1 --discovery-domain clusters.example.com --dns-server 10.0.0.53 --mdns",
         "  # in a cluster, the webhook behind a Service:",
         "  pontoon agent --cluster-name c1 --webhook-service pontoon-system/pontoon-webhook:443"})
 public final class AgentCommand implements Callable<Integer> {
@@ -73,6 +80,21 @@ public final class AgentCommand implements Callable<Integer> {
           + "Without it the webhook is registered by URL on the advertise host.")
   String webhookService;
 
+  @Option(names = "--discovery-domain", paramLabel = "DOMAIN",
+      description = "Browse DNS-SD (_pontoon._tcp.DOMAIN) for clusters every 30s (repeatable).")
+  List<String> discoveryDomains = new ArrayList<>();
+
+  @Option(names = "--dns-server", paramLabel = "HOST:PORT",
+      description = "DNS server for --discovery-domain, tried in order (repeatable; default: the system's).")
+  List<String> dnsServers = new ArrayList<>();
+
+  @Option(names = "--mdns", description = "Announce this cluster over mDNS and browse for others on the LAN.")
+  boolean mdns;
+
+  @Option(names = "--mdns-interface", paramLabel = "IF",
+      description = "Interface for mDNS (repeatable; default: every up, multicast, non-loopback IPv4 interface).")
+  List<String> mdnsInterfaces = new ArrayList<>();
+
   @Option(names = "--ready-file", description = "Written with the peering URL once the agent serves (for supervisors).")
   Path readyFile;
 
@@ -97,6 +119,7 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     OffloadingComponent.Webhook webhook = webhookOptions();
+    DiscoveryComponent.Settings discovery = discoverySettings();
     var kube = PontoonCommand.kubeOptions(spec);
     AgentConfig config = AgentConfig.defaults(clusterName).withPorts(peeringPort, metricsPort).withBindHost(bindAddress)
         .withAdvertise(host, port).withCidrs(podCidr, serviceCidr).withSharingPercentage(sharingPercentage)
@@ -104,6 +127,7 @@ public final class AgentCommand implements Callable<Integer> {
         .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir);
     KubernetesClient client = kube.client();
     Agent agent = new Agent(config, client).withComponent(new OffloadingComponent(webhook));
+    if (discovery.enabled()) agent.withComponent(new DiscoveryComponent(discovery));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
@@ -125,6 +149,19 @@ public final class AgentCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  private DiscoveryComponent.Settings discoverySettings() {
+    if (!mdnsInterfaces.isEmpty() && !mdns) throw usage("--mdns-interface needs --mdns");
+    if (!dnsServers.isEmpty() && discoveryDomains.isEmpty()) throw usage("--dns-server needs --discovery-domain");
+    for (String d : discoveryDomains) {
+      if (!d.matches("^([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?$")) {
+        throw usage("--discovery-domain must be a DNS domain like clusters.example.com, got " + d);
+      }
+    }
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String s : dnsServers) servers.add(HostPort.parse(spec.commandLine(), "--dns-server", s, 53));
+    return DiscoveryComponent.Settings.of(discoveryDomains, servers, mdns, mdnsInterfaces);
   }
 
   private OffloadingComponent.Webhook webhookOptions() {
