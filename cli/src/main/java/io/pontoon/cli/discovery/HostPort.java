@@ -6,10 +6,10 @@ import java.net.UnknownHostException;
 import picocli.CommandLine;
 
 /** {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT}, as given to {@code --dns-server}. */
-final class HostPort {
+public final class HostPort {
   private HostPort() {}
 
-  static InetSocketAddress parse(CommandLine cl, String flag, String value, int defaultPort) {
+  public static InetSocketAddress parse(CommandLine cl, String flag, String value, int defaultPort) {
     String host = value.trim();
     int port = defaultPort;
     if (host.startsWith("[")) {

@@ -6,9 +6,16 @@ import io.pontoon.cli.PontoonCommand;
 import io.pontoon.cli.UserError;
 import io.pontoon.peering.agent.Agent;
 import io.pontoon.peering.agent.AgentConfig;
+import io.pontoon.cli.discovery.HostPort;
+import io.pontoon.peering.discovery.DiscoveryComponent;
+import io.pontoon.peering.offloading.OffloadingComponent;
+import io.pontoon.peering.webhook.WebhookRegistrar;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -24,7 +31,11 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {
         "  pontoon --kubeconfig c1.kubeconfig agent --cluster-name cluster-1 --peering-port 8443 \\",
-        "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12"})
+        "      --advertise-address 10.0.0.1 --pod-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12",
+        "  # find clusters under a DNS domain and on the LAN, announce this one there:",
+        "  pontoon agent --cluster-name c1 --discovery-domain clusters.example.com --dns-server 10.0.0.53 --mdns",
+        "  # in a cluster, the webhook behind a Service:",
+        "  pontoon agent --cluster-name c1 --webhook-service pontoon-system/pontoon-webhook:443"})
 public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", required = true, description = "This cluster's name (a DNS-1123 label, fixed once chosen).")
   String clusterName;
@@ -57,8 +68,32 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--gateway-endpoint", paramLabel = "HOST:PORT", description = "This cluster's gateway (default: advertise host and 51820).")
   String gatewayEndpoint;
 
-  @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: discarded).")
+  @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: stderr, each line prefixed [vk CLUSTER]).")
   Path vkLogDir;
+
+  @Option(names = "--webhook-port", defaultValue = "9443",
+      description = "Port of the pod offloading webhook (0: any free; -1: no webhook; default ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(names = "--webhook-service", paramLabel = "NAMESPACE/NAME[:PORT]",
+      description = "In a cluster: the Service the API server calls the webhook through (port default 443). "
+          + "Without it the webhook is registered by URL on the advertise host.")
+  String webhookService;
+
+  @Option(names = "--discovery-domain", paramLabel = "DOMAIN",
+      description = "Browse DNS-SD (_pontoon._tcp.DOMAIN) for clusters every 30s (repeatable).")
+  List<String> discoveryDomains = new ArrayList<>();
+
+  @Option(names = "--dns-server", paramLabel = "HOST:PORT",
+      description = "DNS server for --discovery-domain, tried in order (repeatable; default: the system's).")
+  List<String> dnsServers = new ArrayList<>();
+
+  @Option(names = "--mdns", description = "Announce this cluster over mDNS and browse for others on the LAN.")
+  boolean mdns;
+
+  @Option(names = "--mdns-interface", paramLabel = "IF",
+      description = "Interface for mDNS (repeatable; default: every up, multicast, non-loopback IPv4 interface).")
+  List<String> mdnsInterfaces = new ArrayList<>();
 
   @Option(names = "--ready-file", description = "Written with the peering URL once the agent serves (for supervisors).")
   Path readyFile;
@@ -83,13 +118,16 @@ public final class AgentCommand implements Callable<Integer> {
         throw usage("--advertise-address must be HOST or HOST:PORT, got " + advertise);
       }
     }
+    OffloadingComponent.Webhook webhook = webhookOptions();
+    DiscoveryComponent.Settings discovery = discoverySettings();
     var kube = PontoonCommand.kubeOptions(spec);
     AgentConfig config = AgentConfig.defaults(clusterName).withPorts(peeringPort, metricsPort).withBindHost(bindAddress)
         .withAdvertise(host, port).withCidrs(podCidr, serviceCidr).withSharingPercentage(sharingPercentage)
         .withApiServerUrl(apiServerUrl).withGatewayEndpoint(gatewayEndpoint)
         .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir);
     KubernetesClient client = kube.client();
-    Agent agent = new Agent(config, client);
+    Agent agent = new Agent(config, client).withComponent(new OffloadingComponent(webhook));
+    if (discovery.enabled()) agent.withComponent(new DiscoveryComponent(discovery));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
@@ -111,6 +149,39 @@ public final class AgentCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  private DiscoveryComponent.Settings discoverySettings() {
+    if (!mdnsInterfaces.isEmpty() && !mdns) throw usage("--mdns-interface needs --mdns");
+    if (!dnsServers.isEmpty() && discoveryDomains.isEmpty()) throw usage("--dns-server needs --discovery-domain");
+    for (String d : discoveryDomains) {
+      if (!d.matches("^([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?$")) {
+        throw usage("--discovery-domain must be a DNS domain like clusters.example.com, got " + d);
+      }
+    }
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String s : dnsServers) servers.add(HostPort.parse(spec.commandLine(), "--dns-server", s, 53));
+    return DiscoveryComponent.Settings.of(discoveryDomains, servers, mdns, mdnsInterfaces);
+  }
+
+  private OffloadingComponent.Webhook webhookOptions() {
+    if (webhookPort < -1 || webhookPort > 65535) throw usage("--webhook-port must be 0..65535 (or -1 for no webhook), got " + webhookPort);
+    if (webhookPort == -1) {
+      if (webhookService != null) throw usage("--webhook-service needs the webhook; drop --webhook-port -1");
+      return null;
+    }
+    return new OffloadingComponent.Webhook(webhookPort, webhookService == null ? null : parseService(webhookService));
+  }
+
+  private WebhookRegistrar.Endpoint parseService(String value) {
+    var m = java.util.regex.Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)/([a-z0-9]([-a-z0-9]*[a-z0-9])?)(:(\\d{1,5}))?")
+        .matcher(value);
+    if (!m.matches()) {
+      throw usage("--webhook-service must be NAMESPACE/NAME[:PORT] like pontoon-system/pontoon-webhook:443, got " + value);
+    }
+    int port = m.group(6) == null ? 443 : Integer.parseInt(m.group(6));
+    if (port < 1 || port > 65535) throw usage("--webhook-service port must be 1..65535, got " + port);
+    return WebhookRegistrar.Endpoint.service(m.group(1), m.group(3), port);
   }
 
   private CommandLine.ParameterException usage(String msg) {

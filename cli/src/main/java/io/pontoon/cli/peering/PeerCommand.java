@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
         "      --fingerprint sha256:3b1f... --token 3f2a9c0d1e4b5a69.Xk...",
         "  pontoon --kubeconfig c1.kubeconfig peer --remote-kubeconfig c2.kubeconfig --wait",
         "  pontoon --kubeconfig c1.kubeconfig peer --remote-kubeconfig c2.kubeconfig --bidirectional",
+        "  pontoon --kubeconfig c1.kubeconfig peer --discovered cluster-2 --token 3f2a9c0d1e4b5a69.Xk...",
         "",
         "Exit codes: 0 peered (or already peered), 1 a step failed (the message says which and what to do), 2 usage."})
 public final class PeerCommand implements Callable<Integer> {
@@ -56,6 +57,10 @@ public final class PeerCommand implements Callable<Integer> {
 
   @Option(names = "--remote-kubeconfig", paramLabel = "FILE", description = "Kubeconfig of the provider: make the token there.")
   Path remoteKubeconfig;
+
+  @Option(names = "--discovered", paramLabel = "NAME",
+      description = "A cluster the agent discovered (DNS-SD or mDNS): URL and fingerprint come from its ForeignCluster.")
+  String discovered;
 
   @Option(names = "--remote-context", paramLabel = "NAME", description = "Context of --remote-kubeconfig.")
   String remoteContext;
@@ -74,6 +79,7 @@ public final class PeerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (discovered != null) return peerDiscovered();
     boolean manual = url != null || fingerprint != null || token != null;
     if (manual == (remoteKubeconfig != null)) {
       throw usage("give either --url, --fingerprint and --token, or --remote-kubeconfig");
@@ -109,6 +115,41 @@ public final class PeerCommand implements Callable<Integer> {
           peer(steps, remote, other, me.peeringUrl(), me.fingerprint(), () -> token(steps, home, me));
         }
       }
+      return 0;
+    }
+  }
+
+  /** The URL and fingerprint come from the announcement, which pins the certificate; the token from the user. */
+  private int peerDiscovered() {
+    if (url != null || fingerprint != null || remoteKubeconfig != null || bidirectional) {
+      throw usage("--discovered takes the URL and fingerprint from discovery; give it with --token only");
+    }
+    if (token == null) throw usage("--discovered needs --token (made by 'pontoon token' on " + discovered + ")");
+    if (!TokenStore.TOKEN_PATTERN.matcher(token).matches()) {
+      throw usage("--token is malformed; copy it whole from the output of 'pontoon token'");
+    }
+    if (!PontoonNames.isDns1123Label(discovered)) throw usage("--discovered must be a cluster name, got " + discovered);
+    Steps steps = new Steps(spec.commandLine().getOut());
+    try (KubernetesClient home = PontoonCommand.kubeOptions(spec).client()) {
+      Identities me = Identities.of(home, "local");
+      ForeignCluster fc = home.resources(ForeignCluster.class).withName(discovered).get();
+      if (fc == null || fc.getSpec() == null || fc.getSpec().getDiscoveryType() == null
+          || !(fc.getSpec().getDiscoveryType() == io.pontoon.api.v1alpha1.DiscoveryType.DNS
+              || fc.getSpec().getDiscoveryType() == io.pontoon.api.v1alpha1.DiscoveryType.LAN)) {
+        throw steps.fail("find " + discovered, "no cluster named " + discovered + " was discovered here; list them with"
+            + " 'kubectl get foreignclusters' or 'pontoon discover', and start the agent with --discovery-domain or --mdns");
+      }
+      // The agent's discovery owns expiry: it turns Discovered False (or deletes the record) once the TTL passed.
+      if (!Conditions.isTrue(conditions(fc), io.pontoon.peering.discovery.DiscoveredClusters.DISCOVERED)) {
+        throw steps.fail("find " + discovered, discovered + " is no longer announced (last seen "
+            + (fc.getStatus() == null ? "-" : fc.getStatus().getLastSeen()) + "); check that its agent runs with"
+            + " discovery on, or peer with --url and --fingerprint");
+      }
+      String u = fc.getSpec().getPeeringURL();
+      String f = fc.getSpec().getFingerprint();
+      if (u == null || f == null) throw steps.fail("find " + discovered, "the discovered record has no URL or fingerprint");
+      steps.ok("found " + discovered + " by discovery (" + fc.getSpec().getDiscoveryType() + ") at " + u);
+      peer(steps, home, me, u, f.toLowerCase(), () -> token);
       return 0;
     }
   }

@@ -122,7 +122,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>(Launcher.selfCommand());
     cmd.addAll(List.of("--kubeconfig", cdir.resolve("kubeconfig").toString(), "agent", "--cluster-name", name,
         "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--peering-port", "0",
-        "--metrics-port", "0", "--pod-cidr", shape.podCidr, "--service-cidr", shape.serviceCidr,
+        "--metrics-port", "0", "--webhook-port", "0", "--pod-cidr", shape.podCidr, "--service-cidr", shape.serviceCidr,
         "--vk-log-dir", cdir.toString(), "--ready-file", cdir.resolve("agent-ready").toString()));
     return new ProcessBuilder(cmd)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

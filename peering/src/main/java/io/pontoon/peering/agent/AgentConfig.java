@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param apiServerUrl this cluster's API server as peers reach it (null: the client's URL)
  * @param gatewayEndpoint HOST:PORT of this cluster's gateway (null: advertise host and 51820)
  * @param homeKubeconfig the kubeconfig file the agent uses, handed to virtual kubelets (null: in-cluster)
- * @param vkLogDir where child virtual kubelets log (null: discarded)
+ * @param vkLogDir where child virtual kubelets log (null: the agent's stderr, prefixed)
  */
 public record AgentConfig(
     String clusterName, String bindHost, int peeringPort, String advertiseHost, int advertisePort,

@@ -46,7 +46,7 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
 
   /**
    * @param commandLine the command for a peer (see {@link #virtualKubeletCommand})
-   * @param logDir where each child's output goes ({@code vk-<cluster>.log}); null discards it
+   * @param logDir where each child's output goes ({@code vk-<cluster>.log}); null copies it to stderr, each line prefixed {@code [vk <cluster>] }
    */
   public LocalProcessLauncher(Function<Peer, List<String>> commandLine, Path logDir, Duration firstBackoff) {
     this.commandLine = commandLine;
@@ -116,16 +116,33 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
     List<String> cmd = commandLine.apply(c.peer);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    if (logDir == null) pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    // Without a log directory the output joins the agent's stderr, line by line with a prefix.
+    if (logDir == null) pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
     else pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("vk-" + c.peer.clusterName() + ".log").toFile()));
     try {
       c.process = pb.start();
       recordPid(c.peer.clusterName(), c.process.toHandle());
+      if (logDir == null) pipeToStderr(c.process, "[vk " + c.peer.clusterName() + "] ");
       LOG.info("event=virtual-kubelet-started cluster={} pid={} restarts={}", c.peer.clusterName(), c.process.pid(), c.restarts);
     } catch (Exception e) {
       LOG.warn("event=virtual-kubelet-start-failed cluster={} error=\"{}\"", c.peer.clusterName(), e.getMessage());
       c.process = null;
     }
+  }
+
+  private static void pipeToStderr(Process p, String prefix) {
+    Thread t = new Thread(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          System.err.println(prefix + line);
+        }
+      } catch (java.io.IOException e) {
+        // the child went away; nothing more to copy
+      }
+    }, "vk-log-" + p.pid());
+    t.setDaemon(true);
+    t.start();
   }
 
   private void supervise() {

@@ -30,7 +30,26 @@ public final class OffloadingControllers {
 
   /** How the webhook listens and how the API server reaches it. */
   public record WebhookOptions(String listenHost, int listenPort, List<String> certificateHosts,
-      WebhookRegistrar.Endpoint endpoint, Vertx vertx) {
+      WebhookRegistrar.Endpoint endpoint, Vertx vertx, String urlHost) {
+    public WebhookOptions(String listenHost, int listenPort, List<String> certificateHosts,
+        WebhookRegistrar.Endpoint endpoint, Vertx vertx) {
+      this(listenHost, listenPort, certificateHosts, endpoint, vertx, null);
+    }
+
+    /**
+     * Listens on {@code bindHost} (e.g. 0.0.0.0) and registers {@code https://advertiseHost:<port>},
+     * the port known once bound (so 0 works).
+     */
+    public static WebhookOptions advertised(String bindHost, int port, String advertiseHost, Vertx vertx) {
+      return new WebhookOptions(bindHost, port, List.of(advertiseHost), null, vertx, advertiseHost);
+    }
+
+    /** In a cluster: the API server calls the Service; the certificate names its DNS names. */
+    public static WebhookOptions service(String bindHost, int port, WebhookRegistrar.Endpoint service, Vertx vertx) {
+      String svc = service.serviceName() + "." + service.serviceNamespace();
+      return new WebhookOptions(bindHost, port, List.of(svc + ".svc", svc + ".svc.cluster.local", svc), service, vertx, null);
+    }
+
     /** Sandbox and local agents: the API server calls {@code https://host:port} directly. */
     public static WebhookOptions local(String host, int port, Vertx vertx) {
       return new WebhookOptions(host, port, List.of(host), null, vertx);
@@ -97,7 +116,8 @@ public final class OffloadingControllers {
       webhook = new PodOffloadingWebhook(client, options.vertx(), tls);
       int port = webhook.start(options.listenHost(), options.listenPort());
       WebhookRegistrar.Endpoint endpoint = options.endpoint() != null ? options.endpoint()
-          : WebhookRegistrar.Endpoint.url("https://" + hostForUrl(options.listenHost()) + ":" + port);
+          : WebhookRegistrar.Endpoint.url("https://"
+              + hostForUrl(options.urlHost() != null ? options.urlHost() : options.listenHost()) + ":" + port);
       new WebhookRegistrar(client).register(endpoint, tls.caPem());
     }
 
