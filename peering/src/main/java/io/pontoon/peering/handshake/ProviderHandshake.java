@@ -14,7 +14,7 @@ import io.pontoon.api.v1alpha1.ForeignClusterStatus;
 import io.pontoon.api.v1alpha1.ForeignClusterSpec;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
-import io.pontoon.peering.identity.WireGuardKeys;
+import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.tenant.CsrSigner;
 import io.pontoon.peering.tenant.ResourceGrants;
 import io.pontoon.peering.tenant.TenantProvisioner;
@@ -30,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider's handshake: token, tenant, RBAC, CSR, CIDR, grant, answer. Blocking (fabric8);
+ * The provider's handshake: token, tenant, RBAC, CSR, CIDR (NetworkConfig), WireGuard key and
+ * Tunnel, grant, answer. Blocking (fabric8);
  * run it off the event loop. Every step converges, so a replay returns the same answer and
  * creates nothing new.
  */
@@ -43,6 +44,7 @@ public final class ProviderHandshake {
   private final TenantProvisioner tenants;
   private final CsrSigner signer;
   private final CidrAssigner cidrs;
+  private final PeerTunnels tunnels;
   private final Duration csrTimeout;
   private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "tenant-cleanup");
@@ -58,6 +60,7 @@ public final class ProviderHandshake {
     this.tenants = new TenantProvisioner(client);
     this.signer = new CsrSigner(client);
     this.cidrs = cidrs;
+    this.tunnels = new PeerTunnels(client);
     this.csrTimeout = csrTimeout;
   }
 
@@ -87,13 +90,18 @@ public final class ProviderHandshake {
     tenants.ensureRbac(ns, consumer.id());
     String assigned;
     try {
-      assigned = cidrs.assign(consumer.id(), consumer.name(), req.network().podCIDR());
+      assigned = cidrs.assign(consumer.id(), consumer.name(), req.network().podCIDR(), req.assignedPodCIDR());
     } catch (CidrAssigner.CidrExhaustedException e) {
       throw new PeeringException(503, PontoonNames.Reasons.CIDR_EXHAUSTED,
           "the provider has no free CIDR for the consumer's pods (" + e.getMessage()
               + "); widen the provider's remapping pools or unpeer unused clusters");
     }
-    String wgPublic = WireGuardKeys.ensure(client, ns);
+    String wgPublic = tunnels.localPublicKey(ns);
+    if (req.wireGuardPublicKey() != null) {
+      // The provider waits for the consumer's gateway to connect: no endpoint on this side.
+      tunnels.ensure(ns, consumer.id(), consumer.name(), req.wireGuardPublicKey(), null,
+          PeerTunnels.port(settings.gatewayEndpoint()));
+    }
     Map<String, Quantity> requested = new LinkedHashMap<>();
     req.resources().forEach((k, v) -> requested.put(k, new Quantity(v)));
     Map<String, Quantity> granted = computeGrant(requested, consumer.id());
@@ -138,6 +146,7 @@ public final class ProviderHandshake {
     tenants.revoke(consumerId);
     signer.deleteAll(consumerId);
     cidrs.release(consumerId);
+    tunnels.delete(consumerId);
     cleanup.execute(() -> {
       try {
         tenants.removeObjects(consumerId, keepNamespaces, finalizerGrace);

@@ -87,7 +87,7 @@ class HandshakeIT {
   void peeringWithItselfIsRefused() {
     var me = provider.agent.identity();
     var req = new Messages.HandshakeRequest(provider.token(), new Messages.ClusterRef(me.id(), me.name()),
-        ConsumerCsr.generate(me.id()).csrPem(), new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, java.util.Map.of());
+        ConsumerCsr.generate(me.id()).csrPem(), new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, null, java.util.Map.of());
     PeeringException e = catchThrowableOfType(PeeringException.class, () -> provider.handshake(req));
     assertThat(e.reason()).isEqualTo(Reasons.SELF_PEERING);
     assertThat(e.getMessage()).contains("cannot peer with itself");
@@ -118,7 +118,7 @@ class HandshakeIT {
     for (String subject : List.of("CN=" + PontoonNames.tenantUser(other),
         "CN=" + PontoonNames.tenantUser(c.id()) + ",O=system:masters", "CN=admin")) {
       var req = new Messages.HandshakeRequest(provider.token(), new Messages.ClusterRef(c.id(), c.name()), csr(subject),
-          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, java.util.Map.of());
+          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, null, java.util.Map.of());
       PeeringException e = catchThrowableOfType(PeeringException.class, () -> provider.handshake(req));
       assertThat(e.reason()).as(subject).isEqualTo(Reasons.INVALID_REQUEST);
       assertThat(e.getMessage()).contains("CN=" + PontoonNames.tenantUser(c.id()));
