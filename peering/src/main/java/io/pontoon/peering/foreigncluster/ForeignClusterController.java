@@ -20,7 +20,6 @@ import io.pontoon.api.controller.Reconciler;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.ForeignClusterPhase;
 import io.pontoon.api.v1alpha1.ForeignClusterStatus;
-import io.pontoon.api.v1alpha1.NetworkConfig;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
 import io.pontoon.api.v1alpha1.Tunnel;
@@ -31,6 +30,7 @@ import io.pontoon.peering.handshake.HandshakeClient;
 import io.pontoon.peering.handshake.HandshakeSchema;
 import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.PeeringException;
+import io.pontoon.peering.network.NetworkReadiness;
 import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.tenant.TenantProvisioner;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +71,6 @@ public final class ForeignClusterController implements AutoCloseable {
   public static final String KEY_GATEWAY_ENDPOINT = "gatewayEndpoint";
   public static final String KEY_GATEWAY_PUBLIC_KEY = "gatewayPublicKey";
   public static final String KEY_REMOTE_TENANT_NAMESPACE = "remoteTenantNamespace";
-  /** NetworkReady: both blocks known and the Tunnel written. */
-  public static final String REASON_CIDRS_ASSIGNED = "CIDRsAssigned";
   /** TunnelUp Unknown: the Tunnel exists but no gateway has reported on it. */
   public static final String REASON_GATEWAY_NOT_RUNNING = "GatewayNotRunning";
 
@@ -428,27 +426,9 @@ public final class ForeignClusterController implements AutoCloseable {
         "node " + nodeName + (ready.getMessage() == null ? "" : ": " + ready.getMessage())};
   }
 
-  /** True once the peer's NetworkConfig (both blocks known) and Tunnel exist. */
   private String[] networkReady(String ns, String name) {
-    try {
-      NetworkConfig nc = client.resources(NetworkConfig.class).inNamespace(ns).withName(name).get();
-      var local = nc == null || nc.getSpec() == null ? null : nc.getSpec().getLocal();
-      var remote = nc == null || nc.getSpec() == null ? null : nc.getSpec().getRemote();
-      if (local == null || remote == null || local.getRemappedPodCIDR() == null || remote.getRemappedPodCIDR() == null) {
-        return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING,
-            "NetworkConfig " + ns + "/" + name + " does not hold both assigned blocks yet"};
-      }
-      if (tunnels.get(ns, name) == null) {
-        return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING,
-            "Tunnel " + ns + "/" + name + " does not exist yet"};
-      }
-      return new String[] {PontoonNames.ConditionStatus.TRUE, REASON_CIDRS_ASSIGNED,
-          name + "'s pods " + remote.getPodCIDR() + " appear here as " + remote.getRemappedPodCIDR()
-              + "; ours " + local.getPodCIDR() + " appear there as " + local.getRemappedPodCIDR()};
-    } catch (KubernetesClientException e) {
-      return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING,
-          "NetworkConfig and Tunnel cannot be read: " + shortMessage(e)};
-    }
+    NetworkReadiness r = NetworkReadiness.of(client, ns, name);
+    return new String[] {r.status(), r.reason(), r.message()};
   }
 
   /** Follows the Tunnel's status, which only the gateway ({@code pontoon gateway}) writes. */

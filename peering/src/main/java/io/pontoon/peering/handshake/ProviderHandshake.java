@@ -14,6 +14,7 @@ import io.pontoon.api.v1alpha1.ForeignClusterStatus;
 import io.pontoon.api.v1alpha1.ForeignClusterSpec;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
+import io.pontoon.peering.network.NetworkReadiness;
 import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.tenant.CsrSigner;
 import io.pontoon.peering.tenant.ResourceGrants;
@@ -200,6 +201,9 @@ public final class ProviderHandshake {
             PontoonNames.Reasons.SUCCEEDED, "the cluster peered with this one (incoming) with a valid token", null));
         changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.RESOURCES_GRANTED, true,
             PontoonNames.Reasons.SUCCEEDED, "granted in ResourceSlice " + ns + "/" + consumer.name(), null));
+        NetworkReadiness net = NetworkReadiness.of(client, ns, consumer.name());
+        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.NETWORK_READY, net.status(),
+            net.reason(), net.message(), null));
         if (st.getPhase() != ForeignClusterPhase.Peered) {
           st.setPhase(ForeignClusterPhase.Peered);
           changed = true;

@@ -268,6 +268,8 @@ class PeeringIT {
     Condition network = condition(ConditionTypes.NETWORK_READY);
     assertThat(network.getStatus()).isEqualTo("True");
     assertThat(network.getMessage()).contains(providerPodsOnConsumer, consumerPodsOnProvider);
+    assertThat(TwoClusters.isTrue(env.c2.client(), "cluster-1", ConditionTypes.NETWORK_READY))
+        .as("the provider's record of the incoming peering").isTrue();
     await().atMost(WAIT).until(() -> "GatewayNotRunning".equals(condition(ConditionTypes.TUNNEL_UP).getReason()));
     assertThat(condition(ConditionTypes.TUNNEL_UP).getStatus()).isEqualTo("Unknown");
     assertThat(condition(ConditionTypes.TUNNEL_UP).getMessage()).contains("pontoon gateway --peer " + id2);
