@@ -193,36 +193,54 @@ public final class ProviderHandshake {
           return x;
         });
       }
-      ForeignClusterStatus st = fc.getStatus() == null ? new ForeignClusterStatus() : fc.getStatus();
-      List<io.fabric8.kubernetes.api.model.Condition> conds = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
-      boolean changed = false;
-      if (!fc.getSpec().getOutgoingEnabled()) {
-        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.AUTHENTICATED, true,
-            PontoonNames.Reasons.SUCCEEDED, "the cluster peered with this one (incoming) with a valid token", null));
-        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.RESOURCES_GRANTED, true,
-            PontoonNames.Reasons.SUCCEEDED, "granted in ResourceSlice " + ns + "/" + consumer.name(), null));
-        NetworkReadiness net = NetworkReadiness.of(client, ns, consumer.name());
-        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.NETWORK_READY, net.status(),
-            net.reason(), net.message(), null));
-        if (st.getPhase() != ForeignClusterPhase.Peered) {
-          st.setPhase(ForeignClusterPhase.Peered);
-          changed = true;
+      // The consumer-side controller here adds its finalizer at the same time: retry on conflict.
+      for (int attempt = 1; ; attempt++) {
+        if (attempt > 1) fc = fcs.withName(consumer.name()).get();
+        if (fc == null) return;
+        try {
+          writeIncomingStatus(fcs, fc, consumer, ns);
+          break;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt >= 5) throw e;
         }
-      }
-      TenantNamespaces tn = st.getTenantNamespace() == null ? new TenantNamespaces() : st.getTenantNamespace();
-      if (!ns.equals(tn.getLocal())) {
-        tn.setLocal(ns);
-        st.setTenantNamespace(tn);
-        changed = true;
-      }
-      if (changed) {
-        st.setConditions(conds);
-        fc.setStatus(st);
-        fcs.resource(fc).updateStatus();
       }
     } catch (KubernetesClientException e) {
       // The ForeignCluster is a record for people; the peering itself is complete without it.
       LOG.warn("event=incoming-record-failed consumer={} code={} error=\"{}\"", consumer.name(), e.getCode(), e.getMessage());
+    }
+  }
+
+  /** Conditions and tenant namespace of the incoming record; writes only when something changed. */
+  private void writeIncomingStatus(io.fabric8.kubernetes.client.dsl.MixedOperation<ForeignCluster,
+      io.fabric8.kubernetes.api.model.KubernetesResourceList<ForeignCluster>,
+      io.fabric8.kubernetes.client.dsl.Resource<ForeignCluster>> fcs, ForeignCluster fc, Messages.ClusterRef consumer,
+      String ns) {
+    ForeignClusterStatus st = fc.getStatus() == null ? new ForeignClusterStatus() : fc.getStatus();
+    List<io.fabric8.kubernetes.api.model.Condition> conds = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
+    boolean changed = false;
+    if (!fc.getSpec().getOutgoingEnabled()) {
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.AUTHENTICATED, true,
+          PontoonNames.Reasons.SUCCEEDED, "the cluster peered with this one (incoming) with a valid token", null));
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.RESOURCES_GRANTED, true,
+          PontoonNames.Reasons.SUCCEEDED, "granted in ResourceSlice " + ns + "/" + consumer.name(), null));
+      NetworkReadiness net = NetworkReadiness.of(client, ns, consumer.name());
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.NETWORK_READY, net.status(),
+          net.reason(), net.message(), null));
+      if (st.getPhase() != ForeignClusterPhase.Peered) {
+        st.setPhase(ForeignClusterPhase.Peered);
+        changed = true;
+      }
+    }
+    TenantNamespaces tn = st.getTenantNamespace() == null ? new TenantNamespaces() : st.getTenantNamespace();
+    if (!ns.equals(tn.getLocal())) {
+      tn.setLocal(ns);
+      st.setTenantNamespace(tn);
+      changed = true;
+    }
+    if (changed) {
+      st.setConditions(conds);
+      fc.setStatus(st);
+      fcs.resource(fc).updateStatus();
     }
   }
 }

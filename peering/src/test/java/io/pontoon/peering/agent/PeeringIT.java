@@ -269,7 +269,7 @@ class PeeringIT {
     assertThat(network.getStatus()).isEqualTo("True");
     assertThat(network.getMessage()).contains(providerPodsOnConsumer, consumerPodsOnProvider);
     assertThat(TwoClusters.isTrue(env.c2.client(), "cluster-1", ConditionTypes.NETWORK_READY))
-        .as("the provider's record of the incoming peering").isTrue();
+        .as("the provider's record of the incoming peering: %s", TwoClusters.conditions(env.c2.client(), "cluster-1")).isTrue();
     await().atMost(WAIT).until(() -> "GatewayNotRunning".equals(condition(ConditionTypes.TUNNEL_UP).getReason()));
     assertThat(condition(ConditionTypes.TUNNEL_UP).getStatus()).isEqualTo("Unknown");
     assertThat(condition(ConditionTypes.TUNNEL_UP).getMessage()).contains("pontoon gateway --peer " + id2);
