@@ -112,6 +112,9 @@ public final class NetworkConfigStore implements AllocationStore {
     NetworkConfig nc = find(peerClusterId).stream().findFirst().orElseThrow(() ->
         new IllegalStateException("no NetworkConfig for peer " + peerClusterId
             + "; call Ipam.assign for it first"));
+    if (assignedToUs.toString().equals(nc.getSpec().getLocal().getRemappedPodCIDR())) {
+      return; // a replayed handshake writes nothing
+    }
     nc.getSpec().getLocal().setRemappedPodCIDR(assignedToUs.toString());
     client.resource(nc).update();
   }

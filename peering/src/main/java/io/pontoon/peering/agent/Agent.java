@@ -10,6 +10,7 @@ import io.pontoon.peering.foreigncluster.ForeignClusterController;
 import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import io.pontoon.peering.foreigncluster.VirtualKubeletLauncher;
 import io.pontoon.peering.handshake.CidrAssigner;
+import io.pontoon.peering.network.IpamCidrAssigner;
 import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.ProviderHandshake;
 import io.pontoon.peering.handshake.ProviderSettings;
@@ -48,7 +49,7 @@ public final class Agent implements AutoCloseable {
   private final List<AgentComponent> components = new ArrayList<>();
   private final List<AgentComponent> started = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private CidrAssigner cidrs = CidrAssigner.passThrough();
+  private CidrAssigner cidrs;
   private VirtualKubeletLauncher launcher;
   private Vertx vertx;
   private PeeringService service;
@@ -71,7 +72,7 @@ public final class Agent implements AutoCloseable {
     return this;
   }
 
-  /** The IPAM the handshake asks for remapped CIDRs (default: pass-through). */
+  /** The IPAM the handshake asks for remapped CIDRs (default: the gateway's IPAM on the agent's CIDRs). */
   public Agent withCidrAssigner(CidrAssigner assigner) {
     this.cidrs = Objects.requireNonNull(assigner);
     return this;
@@ -97,13 +98,14 @@ public final class Agent implements AutoCloseable {
         : stripSlash(client.getConfiguration().getMasterUrl());
     String caPem = ClusterCa.pem(client);
     Messages.Network network = new Messages.Network(config.podCidr(), config.serviceCidr());
+    if (cidrs == null) cidrs = IpamCidrAssigner.of(client, config.podCidr(), config.serviceCidr());
     String gateway = config.gatewayEndpoint() != null ? config.gatewayEndpoint()
         : config.advertiseHost() + ":" + io.pontoon.api.PontoonNames.DEFAULT_WIREGUARD_PORT;
     ProviderHandshake provider = new ProviderHandshake(client, new ProviderSettings(identity, network, apiServerUrl,
         caPem, gateway, config.sharingPercentage()), new TokenStore(client), cidrs, config.csrTimeout());
     AtomicReference<ClientCertVerifier> verifier = new AtomicReference<>();
     service = new PeeringService(vertx, tls,
-        PeeringService.backend(new Messages.Identity(identity.id(), identity.name(), fingerprint, VERSION), provider,
+        PeeringService.backend(new Messages.Identity(identity.id(), identity.name(), fingerprint, VERSION, network), provider,
             config.finalizerGrace()),
         () -> verifier.updateAndGet(v -> v != null ? v : new ClientCertVerifier(ClusterCa.certificates(client))),
         new FailureRateLimiter(10, Duration.ofMinutes(1), 10_000, Clock.systemUTC()), metrics);

@@ -27,8 +27,11 @@ import io.pontoon.api.v1alpha1.TunnelState;
 import io.pontoon.peering.handshake.CidrAssigner;
 import io.pontoon.peering.handshake.ConsumerCsr;
 import io.pontoon.peering.handshake.HandshakeClient;
+import io.pontoon.peering.handshake.HandshakeSchema;
 import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.PeeringException;
+import io.pontoon.peering.network.NetworkReadiness;
+import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.tenant.TenantProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * gone).
  *
  * <p>Conditions: Authenticated (handshake), ResourcesGranted (the provider's ResourceSlice),
- * NetworkReady (CIDRs exchanged), TunnelUp (the gateway's Tunnel in the tenant namespace),
+ * NetworkReady (the peer's NetworkConfig with both blocks, and its Tunnel), TunnelUp (that
+ * Tunnel's status, written by the gateway),
  * VirtualNodeReady (node {@code pontoon-<provider>}'s Ready), APIServerReachable (a read with
  * the issued credential). The phase summarises them.
  */
@@ -66,6 +70,8 @@ public final class ForeignClusterController implements AutoCloseable {
   public static final String KEY_GATEWAY_ENDPOINT = "gatewayEndpoint";
   public static final String KEY_GATEWAY_PUBLIC_KEY = "gatewayPublicKey";
   public static final String KEY_REMOTE_TENANT_NAMESPACE = "remoteTenantNamespace";
+  /** TunnelUp Unknown: the Tunnel exists but no gateway has reported on it. */
+  public static final String REASON_GATEWAY_NOT_RUNNING = "GatewayNotRunning";
 
   /** How the controller behaves; tests shorten the intervals. */
   public record Settings(Duration refresh, Duration unpeerTimeout, Duration finalizerGrace, int workers) {
@@ -83,10 +89,12 @@ public final class ForeignClusterController implements AutoCloseable {
   private final HandshakeClient handshakes;
   private final HandshakeClient unpeerClient;
   private final TenantProvisioner tenants;
+  private final PeerTunnels tunnels;
   private final Map<String, CachedClient> peerClients = new ConcurrentHashMap<>();
   private final ControllerLoop loop;
   private SharedIndexInformer<ForeignCluster> fcInformer;
   private SharedIndexInformer<Node> nodeInformer;
+  private SharedIndexInformer<Tunnel> tunnelInformer;
 
   private record CachedClient(String kubeconfig, KubernetesClient client) {}
 
@@ -101,6 +109,7 @@ public final class ForeignClusterController implements AutoCloseable {
     this.handshakes = new HandshakeClient(Duration.ofSeconds(60));
     this.unpeerClient = new HandshakeClient(settings.unpeerTimeout());
     this.tenants = new TenantProvisioner(client);
+    this.tunnels = new PeerTunnels(client);
     this.loop = new ControllerLoop("foreigncluster", this::reconcile);
   }
 
@@ -133,6 +142,14 @@ public final class ForeignClusterController implements AutoCloseable {
     nodeInformer = client.nodes().withLabel(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_VIRTUAL_NODE)
         .inform(handler(n -> n.getMetadata().getName().startsWith(PontoonNames.VIRTUAL_NODE_PREFIX)
             ? n.getMetadata().getName().substring(PontoonNames.VIRTUAL_NODE_PREFIX.length()) : null), 0);
+    informTunnels();
+  }
+
+  /** TunnelUp follows the gateway's status writes; a Tunnel is named after its peer. */
+  private void informTunnels() {
+    tunnelInformer = client.resources(Tunnel.class).inAnyNamespace()
+        .withLabel(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE)
+        .inform(handler(t -> t.getMetadata().getName()), 0);
   }
 
   public int queueDepth() {
@@ -223,26 +240,59 @@ public final class ForeignClusterController implements AutoCloseable {
       csrPem = csr.csrPem();
       writeCredentials(ns, fc, Map.of(KEY_CLIENT_KEY, keyPem, KEY_CSR, csrPem));
     }
-    String wgPublic = io.pontoon.peering.identity.WireGuardKeys.ensure(client, ns);
+    // The provider's pod CIDR first, so the request can carry the block we show its pods under.
+    Messages.Identity provider;
+    try {
+      provider = handshakes.identity(fc.getSpec().getPeeringURL(), fc.getSpec().getFingerprint());
+    } catch (PeeringException e) {
+      return handshakeFailed(fc, e);
+    }
+    if (!Objects.equals(provider.id(), fc.getSpec().getClusterID())) return idMismatch(fc, provider.id());
+    if (provider.network() == null || provider.network().podCIDR() == null
+        || !provider.network().podCIDR().matches(PontoonNames.IPV4_CIDR_PATTERN)) {
+      return fail(fc, ConditionTypes.AUTHENTICATED, HandshakeSchema.INVALID_RESPONSE, "the provider at "
+          + fc.getSpec().getPeeringURL() + " does not publish its pod CIDR in /v1/identity; upgrade its agent", null);
+    }
+    String peerId = fc.getSpec().getClusterID();
+    String mine;
+    try {
+      mine = cidrs.assign(peerId, name, provider.network().podCIDR(), null);
+    } catch (CidrAssigner.CidrExhaustedException e) {
+      return fail(fc, ConditionTypes.AUTHENTICATED, PontoonNames.Reasons.CIDR_EXHAUSTED,
+          "this cluster has no free CIDR for " + name + "'s pods (" + e.getMessage()
+              + "); widen this cluster's remapping pools or unpeer unused clusters", null);
+    }
+    String wgPublic = tunnels.localPublicKey(ns);
     Messages.HandshakeRequest req = new Messages.HandshakeRequest(token, new Messages.ClusterRef(me.id(), me.name()),
-        csrPem, myNetwork, wgPublic, Map.of());
+        csrPem, myNetwork, wgPublic, mine, Map.of());
     Messages.HandshakeResponse resp;
     try {
       resp = handshakes.handshake(fc.getSpec().getPeeringURL(), fc.getSpec().getFingerprint(), req);
     } catch (PeeringException e) {
-      LOG.info("event=handshake-failed provider={} reason={} message=\"{}\"", name, e.reason(), e.getMessage());
-      boolean retry = e.status() == 0 || e.status() >= 500 || e.status() == 429;
-      return fail(fc, ConditionTypes.AUTHENTICATED, e.reason(), e.getMessage(),
-          retry ? settings.refresh() : null);
+      return handshakeFailed(fc, e);
     }
     if (resp.cluster() == null || !Objects.equals(resp.cluster().id(), fc.getSpec().getClusterID())) {
-      return fail(fc, ConditionTypes.AUTHENTICATED, "ClusterIDMismatch", "the provider at "
-          + fc.getSpec().getPeeringURL() + " is cluster " + (resp.cluster() == null ? "?" : resp.cluster().id())
-          + ", not " + fc.getSpec().getClusterID() + " as recorded", null);
+      return idMismatch(fc, resp.cluster() == null ? "?" : resp.cluster().id());
+    }
+    try {
+      HandshakeSchema.checkResponse(resp);
+      if (!resp.network().podCIDR().equals(provider.network().podCIDR())) {
+        // Its CIDR changed between the two calls: the next attempt assigns for the new one.
+        return fail(fc, ConditionTypes.AUTHENTICATED, PontoonNames.Reasons.IN_PROGRESS, "the provider's pod CIDR changed from "
+            + provider.network().podCIDR() + " to " + resp.network().podCIDR() + " during the handshake; retrying",
+            settings.refresh());
+      }
+      cidrs.assignedByPeer(peerId, resp.assignedPodCIDR());
+      tunnels.ensure(ns, peerId, name, resp.gateway().publicKey(), resp.gateway().endpoint(),
+          PontoonNames.DEFAULT_WIREGUARD_PORT);
+    } catch (PeeringException e) {
+      return handshakeFailed(fc, e);
+    } catch (IllegalArgumentException e) {
+      return fail(fc, ConditionTypes.AUTHENTICATED, HandshakeSchema.INVALID_RESPONSE,
+          "the provider's handshake answer is not usable: " + e.getMessage(), null);
     }
     String kubeconfig = PeerCredentials.kubeconfig(name, resp.apiServer().url(), resp.apiServer().caData(),
         resp.certificate(), keyPem, PontoonNames.tenantUser(me.id()));
-    String mine = cidrs.assign(resp.cluster().id(), name, resp.network().podCIDR());
     Map<String, String> data = new LinkedHashMap<>();
     data.put(PontoonNames.PEER_CREDENTIALS_KUBECONFIG_KEY, kubeconfig);
     data.put(KEY_CLIENT_KEY, keyPem);
@@ -254,6 +304,7 @@ public final class ForeignClusterController implements AutoCloseable {
     if (resp.gateway() != null && resp.gateway().publicKey() != null) data.put(KEY_GATEWAY_PUBLIC_KEY, resp.gateway().publicKey());
     writeCredentials(ns, fc, data);
     client.secrets().inNamespace(ns).withName(PeeringRequests.TOKEN_SECRET).delete();
+    String[] network = networkReady(ns, name);
     Map<String, Quantity> granted = new LinkedHashMap<>();
     if (resp.grantedResources() != null) resp.grantedResources().forEach((k, v) -> granted.put(k, new Quantity(v)));
     updateStatus(fc, st -> {
@@ -268,13 +319,24 @@ public final class ForeignClusterController implements AutoCloseable {
           "authenticated as " + PontoonNames.tenantUser(me.id()) + " on " + resp.apiServer().url());
       set(st, ConditionTypes.RESOURCES_GRANTED, PontoonNames.ConditionStatus.TRUE, PontoonNames.Reasons.SUCCEEDED,
           "granted " + granted);
-      set(st, ConditionTypes.NETWORK_READY, PontoonNames.ConditionStatus.TRUE, PontoonNames.Reasons.SUCCEEDED,
-          "provider pods " + resp.network().podCIDR() + " appear here as " + mine + "; ours appear there as "
-              + resp.assignedPodCIDR());
+      set(st, ConditionTypes.NETWORK_READY, network[0], network[1], network[2]);
       st.setPhase(phase(st));
     });
     LOG.info("event=peered provider={} providerID={} apiServer={}", name, resp.cluster().id(), resp.apiServer().url());
     return Reconciler.Result.after(Duration.ZERO.plusMillis(1));
+  }
+
+  private Reconciler.Result handshakeFailed(ForeignCluster fc, PeeringException e) {
+    LOG.info("event=handshake-failed provider={} reason={} message=\"{}\"", fc.getMetadata().getName(), e.reason(),
+        e.getMessage());
+    boolean retry = e.status() == 0 && !HandshakeSchema.INVALID_RESPONSE.equals(e.reason())
+        || e.status() >= 500 && !PontoonNames.Reasons.CIDR_EXHAUSTED.equals(e.reason()) || e.status() == 429;
+    return fail(fc, ConditionTypes.AUTHENTICATED, e.reason(), e.getMessage(), retry ? settings.refresh() : null);
+  }
+
+  private Reconciler.Result idMismatch(ForeignCluster fc, String seen) {
+    return fail(fc, ConditionTypes.AUTHENTICATED, "ClusterIDMismatch", "the provider at "
+        + fc.getSpec().getPeeringURL() + " is cluster " + seen + ", not " + fc.getSpec().getClusterID() + " as recorded", null);
   }
 
   private void writeCredentials(String ns, ForeignCluster fc, Map<String, String> data) {
@@ -324,7 +386,8 @@ public final class ForeignClusterController implements AutoCloseable {
     }
     Node node = client.nodes().withName(nodeName).get();
     String[] vn = nodeReady(node, nodeName);
-    String[] tunnel = tunnelUp(ns);
+    String[] network = networkReady(ns, name);
+    String[] tunnel = tunnelUp(ns, name, fc.getSpec().getClusterID());
     Map<String, Quantity> grantedNow = granted;
     String apiS = apiStatus;
     String apiR = apiReason;
@@ -337,6 +400,7 @@ public final class ForeignClusterController implements AutoCloseable {
             "granted " + grantedNow);
       }
       set(st, ConditionTypes.VIRTUAL_NODE_READY, vn[0], vn[1], vn[2]);
+      set(st, ConditionTypes.NETWORK_READY, network[0], network[1], network[2]);
       set(st, ConditionTypes.TUNNEL_UP, tunnel[0], tunnel[1], tunnel[2]);
       st.setVirtualNodeName(nodeName);
       st.setPhase(phase(st));
@@ -361,18 +425,35 @@ public final class ForeignClusterController implements AutoCloseable {
         "node " + nodeName + (ready.getMessage() == null ? "" : ": " + ready.getMessage())};
   }
 
-  private String[] tunnelUp(String ns) {
+  private String[] networkReady(String ns, String name) {
+    NetworkReadiness r = NetworkReadiness.of(client, ns, name);
+    return new String[] {r.status(), r.reason(), r.message()};
+  }
+
+  /** Follows the Tunnel's status, which only the gateway ({@code pontoon gateway}) writes. */
+  private String[] tunnelUp(String ns, String name, String peerId) {
     try {
-      List<Tunnel> tunnels = client.resources(Tunnel.class).inNamespace(ns).list().getItems();
-      if (tunnels.isEmpty()) {
+      Tunnel t = tunnels.get(ns, name);
+      if (t == null) {
         return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING,
             "no gateway tunnel for this peering yet"};
       }
-      Tunnel t = tunnels.get(0);
-      boolean up = t.getStatus() != null && t.getStatus().getState() == TunnelState.Up;
-      return new String[] {up ? PontoonNames.ConditionStatus.TRUE : PontoonNames.ConditionStatus.FALSE,
-          up ? PontoonNames.Reasons.SUCCEEDED : PontoonNames.Reasons.TUNNEL_DOWN,
-          "tunnel " + t.getMetadata().getName() + (up ? " is up" : " is down")};
+      TunnelState state = t.getStatus() == null ? null : t.getStatus().getState();
+      if (state == null) {
+        return new String[] {PontoonNames.ConditionStatus.UNKNOWN, REASON_GATEWAY_NOT_RUNNING,
+            "Tunnel " + ns + "/" + name + " has no status: no gateway runs for this peering; run 'pontoon gateway --peer "
+                + peerId + "' (as root)"};
+      }
+      if (state == TunnelState.Up) {
+        return new String[] {PontoonNames.ConditionStatus.TRUE, PontoonNames.Reasons.SUCCEEDED,
+            "tunnel " + name + " is up" + (t.getStatus().getInterfaceName() == null ? ""
+                : " on " + t.getStatus().getInterfaceName())};
+      }
+      Condition ready = t.getStatus().getConditions() == null ? null : t.getStatus().getConditions().stream()
+          .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+      return new String[] {PontoonNames.ConditionStatus.FALSE,
+          ready == null ? PontoonNames.Reasons.TUNNEL_DOWN : safeReason(ready.getReason()),
+          "tunnel " + name + " is down" + (ready == null || ready.getMessage() == null ? "" : ": " + ready.getMessage())};
     } catch (KubernetesClientException e) {
       return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING, "tunnels cannot be read"};
     }
@@ -431,6 +512,7 @@ public final class ForeignClusterController implements AutoCloseable {
     client.nodes().withName(PontoonNames.virtualNodeName(name)).delete();
     if (fc.getSpec() != null && fc.getSpec().getClusterID() != null) {
       cidrs.release(fc.getSpec().getClusterID());
+      tunnels.delete(fc.getSpec().getClusterID());
       // Also the incoming direction: that peer's own tenant here, if it peered with us.
       tenants.remove(fc.getSpec().getClusterID(), keep, settings.finalizerGrace());
     }
@@ -541,6 +623,7 @@ public final class ForeignClusterController implements AutoCloseable {
     loop.close();
     if (fcInformer != null) fcInformer.close();
     if (nodeInformer != null) nodeInformer.close();
+    if (tunnelInformer != null) tunnelInformer.close();
     peerClients.keySet().forEach(this::closePeerClient);
   }
 }

@@ -24,6 +24,9 @@ public final class HandshakeSchema {
   private static final Pattern LABEL = Pattern.compile(PontoonNames.DNS1123_LABEL_PATTERN);
   private static final Pattern CIDR = Pattern.compile(PontoonNames.IPV4_CIDR_PATTERN);
   private static final Pattern WG_KEY = Pattern.compile(PontoonNames.WIREGUARD_KEY_PATTERN);
+  private static final Pattern ENDPOINT = Pattern.compile("^([^\\s:\\[\\]]+|\\[[0-9a-fA-F:.]+\\]):[0-9]{1,5}$");
+  /** Reason when the provider's answer fails the checks. */
+  public static final String INVALID_RESPONSE = "InvalidResponse";
   private static final Pattern QUANTITY =
       Pattern.compile("^[0-9]{1,15}(\\.[0-9]{1,6})?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$");
   private static final Pattern CSR_PEM = Pattern.compile(
@@ -44,7 +47,7 @@ public final class HandshakeSchema {
       throw invalid("the body is not valid JSON");
     }
     if (root == null || !root.isObject()) throw invalid("the body must be a JSON object");
-    only(root, "", Set.of("token", "cluster", "csr", "network", "wireGuardPublicKey", "resources"));
+    only(root, "", Set.of("token", "cluster", "csr", "network", "wireGuardPublicKey", "assignedPodCIDR", "resources"));
     String token = string(root, "token", true, 128);
     if (!TokenStore.TOKEN_PATTERN.matcher(token).matches()) {
       throw invalid("token: malformed; copy it whole from the 'pontoon token' output");
@@ -62,6 +65,9 @@ public final class HandshakeSchema {
     String wg = root.has("wireGuardPublicKey")
         ? match(root, "", "wireGuardPublicKey", WG_KEY, 44, "a WireGuard public key (32 bytes, base64)")
         : null;
+    String assigned = root.has("assignedPodCIDR")
+        ? match(root, "", "assignedPodCIDR", CIDR, 18, "an IPv4 CIDR (the block the consumer shows our pods under)")
+        : null;
     Map<String, String> resources = new LinkedHashMap<>();
     JsonNode res = object(root, "resources", false);
     if (res != null) {
@@ -71,7 +77,34 @@ public final class HandshakeSchema {
       }
     }
     return new Messages.HandshakeRequest(token, new Messages.ClusterRef(id, name), csr,
-        new Messages.Network(pod, svc), wg, resources);
+        new Messages.Network(pod, svc), wg, assigned, resources);
+  }
+
+  /**
+   * The network part of the provider's answer, checked by the consumer before it writes
+   * anything from it: CIDRs, the gateway's key and endpoint.
+   */
+  public static void checkResponse(Messages.HandshakeResponse resp) {
+    if (resp.network() == null) throw badAnswer("network: required");
+    answer("network.podCIDR", resp.network().podCIDR(), CIDR, true, "an IPv4 CIDR");
+    answer("network.serviceCIDR", resp.network().serviceCIDR(), CIDR, false, "an IPv4 CIDR");
+    answer("assignedPodCIDR", resp.assignedPodCIDR(), CIDR, true, "an IPv4 CIDR");
+    if (resp.gateway() == null) throw badAnswer("gateway: required");
+    answer("gateway.publicKey", resp.gateway().publicKey(), WG_KEY, true, "a WireGuard public key");
+    answer("gateway.endpoint", resp.gateway().endpoint(), ENDPOINT, false, "HOST:PORT");
+  }
+
+  private static void answer(String field, String value, Pattern p, boolean required, String what) {
+    if (value == null) {
+      if (required) throw badAnswer(field + ": required");
+      return;
+    }
+    if (value.length() > 300 || !p.matcher(value).matches()) throw badAnswer(field + ": must be " + what);
+  }
+
+  private static PeeringException badAnswer(String message) {
+    return new PeeringException(0, INVALID_RESPONSE, "the provider's handshake answer is not usable: " + message
+        + "; the provider runs an incompatible or broken agent");
   }
 
   private static void only(JsonNode node, String path, Set<String> allowed) {
@@ -116,7 +149,7 @@ public final class HandshakeSchema {
     return t.length() > 40 ? t.substring(0, 40) + "…" : t;
   }
 
-  static PeeringException invalid(String message) {
+  public static PeeringException invalid(String message) {
     return new PeeringException(400, Reasons.INVALID_REQUEST, "invalid handshake request: " + message);
   }
 }

@@ -15,18 +15,21 @@ public final class Messages {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Network(String podCIDR, String serviceCIDR) {}
 
-  /** {@code GET /v1/identity}. */
+  /** {@code GET /v1/identity}; the network lets a consumer assign the provider's block before it asks. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Identity(String id, String name, String fingerprint, String version) {}
+  public record Identity(String id, String name, String fingerprint, String version, Network network) {}
 
-  /** {@code POST /v1/peerings}: what the consumer's agent sends. */
+  /**
+   * {@code POST /v1/peerings}: what the consumer's agent sends; {@code assignedPodCIDR} is the
+   * block under which the consumer shows the provider's pods.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record HandshakeRequest(
       String token, ClusterRef cluster, String csr, Network network, String wireGuardPublicKey,
-      Map<String, String> resources) {
+      String assignedPodCIDR, Map<String, String> resources) {
     @Override
     public String toString() {
-      return "HandshakeRequest{cluster=" + cluster + ", network=" + network + ", resources=" + resources + "}";
+      return "HandshakeRequest{cluster=" + cluster + ", network=" + network + ", assignedPodCIDR=" + assignedPodCIDR + ", resources=" + resources + "}";
     }
   }
 
@@ -38,7 +41,10 @@ public final class Messages {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Gateway(String endpoint, String publicKey) {}
 
-  /** The provider's answer to a successful handshake. */
+  /**
+   * The provider's answer to a successful handshake; {@code assignedPodCIDR} is the block under
+   * which the provider shows the consumer's pods.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record HandshakeResponse(
       ClusterRef cluster, ApiServer apiServer, String certificate, Network network,

@@ -14,7 +14,8 @@ import io.pontoon.api.v1alpha1.ForeignClusterStatus;
 import io.pontoon.api.v1alpha1.ForeignClusterSpec;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
-import io.pontoon.peering.identity.WireGuardKeys;
+import io.pontoon.peering.network.NetworkReadiness;
+import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.tenant.CsrSigner;
 import io.pontoon.peering.tenant.ResourceGrants;
 import io.pontoon.peering.tenant.TenantProvisioner;
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider's handshake: token, tenant, RBAC, CSR, CIDR, grant, answer. Blocking (fabric8);
+ * The provider's handshake: token, tenant, RBAC, CSR, CIDR (NetworkConfig), WireGuard key and
+ * Tunnel, grant, answer. Blocking (fabric8);
  * run it off the event loop. Every step converges, so a replay returns the same answer and
  * creates nothing new.
  */
@@ -43,6 +45,7 @@ public final class ProviderHandshake {
   private final TenantProvisioner tenants;
   private final CsrSigner signer;
   private final CidrAssigner cidrs;
+  private final PeerTunnels tunnels;
   private final Duration csrTimeout;
   private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "tenant-cleanup");
@@ -58,6 +61,7 @@ public final class ProviderHandshake {
     this.tenants = new TenantProvisioner(client);
     this.signer = new CsrSigner(client);
     this.cidrs = cidrs;
+    this.tunnels = new PeerTunnels(client);
     this.csrTimeout = csrTimeout;
   }
 
@@ -87,13 +91,18 @@ public final class ProviderHandshake {
     tenants.ensureRbac(ns, consumer.id());
     String assigned;
     try {
-      assigned = cidrs.assign(consumer.id(), consumer.name(), req.network().podCIDR());
+      assigned = cidrs.assign(consumer.id(), consumer.name(), req.network().podCIDR(), req.assignedPodCIDR());
     } catch (CidrAssigner.CidrExhaustedException e) {
       throw new PeeringException(503, PontoonNames.Reasons.CIDR_EXHAUSTED,
           "the provider has no free CIDR for the consumer's pods (" + e.getMessage()
               + "); widen the provider's remapping pools or unpeer unused clusters");
     }
-    String wgPublic = WireGuardKeys.ensure(client, ns);
+    String wgPublic = tunnels.localPublicKey(ns);
+    if (req.wireGuardPublicKey() != null) {
+      // The provider waits for the consumer's gateway to connect: no endpoint on this side.
+      tunnels.ensure(ns, consumer.id(), consumer.name(), req.wireGuardPublicKey(), null,
+          PeerTunnels.port(settings.gatewayEndpoint()));
+    }
     Map<String, Quantity> requested = new LinkedHashMap<>();
     req.resources().forEach((k, v) -> requested.put(k, new Quantity(v)));
     Map<String, Quantity> granted = computeGrant(requested, consumer.id());
@@ -138,6 +147,7 @@ public final class ProviderHandshake {
     tenants.revoke(consumerId);
     signer.deleteAll(consumerId);
     cidrs.release(consumerId);
+    tunnels.delete(consumerId);
     cleanup.execute(() -> {
       try {
         tenants.removeObjects(consumerId, keepNamespaces, finalizerGrace);
@@ -183,33 +193,54 @@ public final class ProviderHandshake {
           return x;
         });
       }
-      ForeignClusterStatus st = fc.getStatus() == null ? new ForeignClusterStatus() : fc.getStatus();
-      List<io.fabric8.kubernetes.api.model.Condition> conds = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
-      boolean changed = false;
-      if (!fc.getSpec().getOutgoingEnabled()) {
-        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.AUTHENTICATED, true,
-            PontoonNames.Reasons.SUCCEEDED, "the cluster peered with this one (incoming) with a valid token", null));
-        changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.RESOURCES_GRANTED, true,
-            PontoonNames.Reasons.SUCCEEDED, "granted in ResourceSlice " + ns + "/" + consumer.name(), null));
-        if (st.getPhase() != ForeignClusterPhase.Peered) {
-          st.setPhase(ForeignClusterPhase.Peered);
-          changed = true;
+      // The consumer-side controller here adds its finalizer at the same time: retry on conflict.
+      for (int attempt = 1; ; attempt++) {
+        if (attempt > 1) fc = fcs.withName(consumer.name()).get();
+        if (fc == null) return;
+        try {
+          writeIncomingStatus(fcs, fc, consumer, ns);
+          break;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt >= 5) throw e;
         }
-      }
-      TenantNamespaces tn = st.getTenantNamespace() == null ? new TenantNamespaces() : st.getTenantNamespace();
-      if (!ns.equals(tn.getLocal())) {
-        tn.setLocal(ns);
-        st.setTenantNamespace(tn);
-        changed = true;
-      }
-      if (changed) {
-        st.setConditions(conds);
-        fc.setStatus(st);
-        fcs.resource(fc).updateStatus();
       }
     } catch (KubernetesClientException e) {
       // The ForeignCluster is a record for people; the peering itself is complete without it.
       LOG.warn("event=incoming-record-failed consumer={} code={} error=\"{}\"", consumer.name(), e.getCode(), e.getMessage());
+    }
+  }
+
+  /** Conditions and tenant namespace of the incoming record; writes only when something changed. */
+  private void writeIncomingStatus(io.fabric8.kubernetes.client.dsl.MixedOperation<ForeignCluster,
+      io.fabric8.kubernetes.api.model.KubernetesResourceList<ForeignCluster>,
+      io.fabric8.kubernetes.client.dsl.Resource<ForeignCluster>> fcs, ForeignCluster fc, Messages.ClusterRef consumer,
+      String ns) {
+    ForeignClusterStatus st = fc.getStatus() == null ? new ForeignClusterStatus() : fc.getStatus();
+    List<io.fabric8.kubernetes.api.model.Condition> conds = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
+    boolean changed = false;
+    if (!fc.getSpec().getOutgoingEnabled()) {
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.AUTHENTICATED, true,
+          PontoonNames.Reasons.SUCCEEDED, "the cluster peered with this one (incoming) with a valid token", null));
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.RESOURCES_GRANTED, true,
+          PontoonNames.Reasons.SUCCEEDED, "granted in ResourceSlice " + ns + "/" + consumer.name(), null));
+      NetworkReadiness net = NetworkReadiness.of(client, ns, consumer.name());
+      changed |= Conditions.set(conds, Conditions.of(PontoonNames.ConditionTypes.NETWORK_READY, net.status(),
+          net.reason(), net.message(), null));
+      if (st.getPhase() != ForeignClusterPhase.Peered) {
+        st.setPhase(ForeignClusterPhase.Peered);
+        changed = true;
+      }
+    }
+    TenantNamespaces tn = st.getTenantNamespace() == null ? new TenantNamespaces() : st.getTenantNamespace();
+    if (!ns.equals(tn.getLocal())) {
+      tn.setLocal(ns);
+      st.setTenantNamespace(tn);
+      changed = true;
+    }
+    if (changed) {
+      st.setConditions(conds);
+      fc.setStatus(st);
+      fcs.resource(fc).updateStatus();
     }
   }
 }

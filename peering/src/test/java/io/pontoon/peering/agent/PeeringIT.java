@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
@@ -14,7 +15,11 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.ForeignClusterPhase;
+import io.pontoon.api.v1alpha1.NetworkConfig;
 import io.pontoon.api.v1alpha1.ResourceSlice;
+import io.pontoon.api.v1alpha1.Tunnel;
+import io.pontoon.api.v1alpha1.TunnelState;
+import io.pontoon.api.v1alpha1.TunnelStatus;
 import io.pontoon.api.v1alpha1.TwinNamespace;
 import io.pontoon.peering.foreigncluster.PeerCredentials;
 import io.pontoon.peering.foreigncluster.PeeringRequests;
@@ -220,6 +225,83 @@ class PeeringIT {
   }
 
   @Test
+  @Order(7)
+  void bothSidesHoldMirroredNetworkConfigsAndTunnels() {
+    String id1 = env.a1.identity().id();
+    String id2 = env.a2.identity().id();
+    NetworkConfig onConsumer = networkConfig(env.c1.client(), "pontoon-tenant-cluster-2", "cluster-2");
+    NetworkConfig onProvider = networkConfig(env.c2.client(), "pontoon-tenant-cluster-1", "cluster-1");
+    assertThat(onConsumer.getSpec().getRemoteClusterID()).isEqualTo(id2);
+    assertThat(onProvider.getSpec().getRemoteClusterID()).isEqualTo(id1);
+    // Both clusters use 10.244.0.0/16: each shows the other's pods under a free block, and the two
+    // blocks differ, so no address means two things in either gateway.
+    String providerPodsOnConsumer = onConsumer.getSpec().getRemote().getRemappedPodCIDR();
+    String consumerPodsOnProvider = onProvider.getSpec().getRemote().getRemappedPodCIDR();
+    assertThat(providerPodsOnConsumer).isEqualTo("10.0.0.0/16");
+    assertThat(consumerPodsOnProvider).isEqualTo("10.1.0.0/16");
+    assertThat(onConsumer.getSpec().getRemote().getPodCIDR()).isEqualTo("10.244.0.0/16");
+    assertThat(onConsumer.getSpec().getLocal().getPodCIDR()).isEqualTo("10.244.0.0/16");
+    assertThat(onConsumer.getSpec().getLocal().getRemappedPodCIDR()).isEqualTo(consumerPodsOnProvider);
+    assertThat(onProvider.getSpec().getRemote().getPodCIDR()).isEqualTo("10.244.0.0/16");
+    assertThat(onProvider.getSpec().getLocal().getRemappedPodCIDR()).isEqualTo(providerPodsOnConsumer);
+    // What the virtual kubelet reads to translate reported pod IPs: spec.remote of the provider.
+    assertThat(onConsumer.getMetadata().getLabels()).containsEntry(PontoonNames.LABEL_REMOTE_CLUSTER_ID, id2);
+
+    Tunnel toProvider = env.c1.client().resources(Tunnel.class).inNamespace("pontoon-tenant-cluster-2")
+        .withName("cluster-2").get();
+    Tunnel toConsumer = env.c2.client().resources(Tunnel.class).inNamespace("pontoon-tenant-cluster-1")
+        .withName("cluster-1").get();
+    assertThat(toProvider.getSpec().getRemoteClusterID()).isEqualTo(id2);
+    assertThat(toConsumer.getSpec().getRemoteClusterID()).isEqualTo(id1);
+    assertThat(toProvider.getSpec().getRemotePublicKey())
+        .isEqualTo(publicKey(env.c2.client(), "pontoon-tenant-cluster-1"));
+    assertThat(toConsumer.getSpec().getRemotePublicKey())
+        .isEqualTo(publicKey(env.c1.client(), "pontoon-tenant-cluster-2"));
+    assertThat(toProvider.getSpec().getRemotePublicKey()).isNotEqualTo(toConsumer.getSpec().getRemotePublicKey());
+    assertThat(toProvider.getSpec().getLocalKeySecretName()).isEqualTo(PontoonNames.WIREGUARD_KEY_SECRET);
+    assertThat(toProvider.getSpec().getEndpoint().getHost()).isEqualTo("127.0.0.1");
+    assertThat(toProvider.getSpec().getEndpoint().getPort()).isEqualTo(PontoonNames.DEFAULT_WIREGUARD_PORT);
+    assertThat(toConsumer.getSpec().getEndpoint()).as("the provider waits for the consumer").isNull();
+    assertThat(toProvider.getSpec().getMtu()).isEqualTo(PontoonNames.DEFAULT_MTU);
+    assertThat(toConsumer.getSpec().getListenPort()).isEqualTo(PontoonNames.DEFAULT_WIREGUARD_PORT);
+
+    Condition network = condition(ConditionTypes.NETWORK_READY);
+    assertThat(network.getStatus()).isEqualTo("True");
+    assertThat(network.getMessage()).contains(providerPodsOnConsumer, consumerPodsOnProvider);
+    assertThat(TwoClusters.isTrue(env.c2.client(), "cluster-1", ConditionTypes.NETWORK_READY))
+        .as("the provider's record of the incoming peering: %s", TwoClusters.conditions(env.c2.client(), "cluster-1")).isTrue();
+    await().atMost(WAIT).until(() -> "GatewayNotRunning".equals(condition(ConditionTypes.TUNNEL_UP).getReason()));
+    assertThat(condition(ConditionTypes.TUNNEL_UP).getStatus()).isEqualTo("Unknown");
+    assertThat(condition(ConditionTypes.TUNNEL_UP).getMessage()).contains("pontoon gateway --peer " + id2);
+
+    // TunnelUp follows what a gateway writes into the Tunnel's status.
+    toProvider.setStatus(new TunnelStatus());
+    toProvider.getStatus().setState(TunnelState.Up);
+    toProvider.getStatus().setInterfaceName(PontoonNames.wireGuardInterface(id2));
+    env.c1.client().resource(toProvider).updateStatus();
+    await().atMost(WAIT).until(() -> "True".equals(condition(ConditionTypes.TUNNEL_UP).getStatus()));
+    Tunnel cleared = env.c1.client().resources(Tunnel.class).inNamespace("pontoon-tenant-cluster-2").withName("cluster-2").get();
+    cleared.setStatus(new TunnelStatus());
+    env.c1.client().resource(cleared).updateStatus();
+    await().atMost(WAIT).until(() -> "GatewayNotRunning".equals(condition(ConditionTypes.TUNNEL_UP).getReason()));
+
+    // A replay of the handshake (the token is multi-use) changes neither side's objects.
+    String before = onConsumer.getMetadata().getResourceVersion() + onProvider.getMetadata().getResourceVersion();
+    env.c1.client().secrets().inNamespace("pontoon-tenant-cluster-2").withName(PontoonNames.PEER_CREDENTIALS_SECRET)
+        .edit(s -> {
+          s.getData().remove(PontoonNames.PEER_CREDENTIALS_KUBECONFIG_KEY);
+          return s;
+        });
+    env.requestPeering(false);
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED)
+        && env.c1.client().secrets().inNamespace("pontoon-tenant-cluster-2").withName(PeeringRequests.TOKEN_SECRET).get() == null);
+    assertThat(networkConfig(env.c1.client(), "pontoon-tenant-cluster-2", "cluster-2").getMetadata().getResourceVersion()
+        + networkConfig(env.c2.client(), "pontoon-tenant-cluster-1", "cluster-1").getMetadata().getResourceVersion())
+        .isEqualTo(before);
+    assertThat(env.c2.client().resources(Tunnel.class).inAnyNamespace().list().getItems()).hasSize(1);
+  }
+
+  @Test
   @Order(9)
   void unpeerRemovesEverythingOnBothSides() {
     // What the offloading side would have made on the provider: a twin namespace with a ShadowPod
@@ -267,6 +349,40 @@ class PeeringIT {
     var events = env.c1.client().v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> PeeringRequests.EVENT_UNPEERED.equals(e.getReason())).toList();
     assertThat(events).anySatisfy(e -> assertThat(e.getMessage()).contains("on both sides"));
+    for (KubernetesClient c : java.util.List.of(env.c1.client(), env.c2.client())) {
+      assertThat(c.resources(NetworkConfig.class).inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(c.resources(Tunnel.class).inAnyNamespace().list().getItems()).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aRepeerGetsBlocksAgain() {
+    env.requestPeering(true);
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.NETWORK_READY));
+    // The freed blocks are handed out again: the lowest free ones, as the first time.
+    assertThat(networkConfig(env.c1.client(), "pontoon-tenant-cluster-2", "cluster-2").getSpec().getRemote()
+        .getRemappedPodCIDR()).isEqualTo("10.0.0.0/16");
+    assertThat(networkConfig(env.c2.client(), "pontoon-tenant-cluster-1", "cluster-1").getSpec().getRemote()
+        .getRemappedPodCIDR()).isEqualTo("10.1.0.0/16");
+    assertThat(env.c2.client().resources(Tunnel.class).inNamespace("pontoon-tenant-cluster-1").withName("cluster-1")
+        .get()).isNotNull();
+  }
+
+  private Condition condition(String type) {
+    return TwoClusters.conditions(env.c1.client(), "cluster-2").stream().filter(c -> type.equals(c.getType()))
+        .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private static NetworkConfig networkConfig(KubernetesClient c, String ns, String name) {
+    NetworkConfig nc = c.resources(NetworkConfig.class).inNamespace(ns).withName(name).get();
+    assertThat(nc).as("NetworkConfig " + ns + "/" + name).isNotNull();
+    return nc;
+  }
+
+  private static String publicKey(KubernetesClient c, String ns) {
+    Secret s = c.secrets().inNamespace(ns).withName(PontoonNames.WIREGUARD_KEY_SECRET).get();
+    return new String(Base64.getDecoder().decode(s.getData().get(PontoonNames.WIREGUARD_PUBLIC_KEY)), StandardCharsets.US_ASCII);
   }
 
   private String kubeconfig() {

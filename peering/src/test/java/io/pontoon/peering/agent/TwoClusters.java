@@ -11,7 +11,7 @@ import io.pontoon.sandbox.cluster.SandboxCluster;
 import java.time.Duration;
 import java.util.List;
 
-/** Two sandbox clusters, each with an in-process agent: the fixture of the peering ITs. */
+/** Two sandbox clusters on the same pod and service CIDRs, each with an in-process agent: the fixture of the peering ITs. */
 public final class TwoClusters implements AutoCloseable {
   public final SandboxCluster c1;
   public final SandboxCluster c2;
@@ -24,7 +24,7 @@ public final class TwoClusters implements AutoCloseable {
     c1 = SandboxCluster.start(ClusterSpec.defaults("cluster-1").withNodes(1).withTimings(ClusterSpec.Timings.fast()));
     c2 = SandboxCluster.start(ClusterSpec.defaults("cluster-2").withNodes(2).withTimings(ClusterSpec.Timings.fast()));
     a1 = new Agent(AgentConfig.local("cluster-1").withCidrs("10.244.0.0/16", "10.96.0.0/12"), c1.client()).withLauncher(l1);
-    a2 = new Agent(AgentConfig.local("cluster-2").withCidrs("10.245.0.0/16", "10.97.0.0/16"), c2.client()).withLauncher(l2);
+    a2 = new Agent(AgentConfig.local("cluster-2").withCidrs("10.244.0.0/16", "10.96.0.0/12"), c2.client()).withLauncher(l2);
     a1.start();
     a2.start();
   }

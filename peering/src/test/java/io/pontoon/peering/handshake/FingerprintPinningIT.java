@@ -57,7 +57,7 @@ class FingerprintPinningIT {
       String url = "https://127.0.0.1:" + server.getLocalPort();
       var req = new Messages.HandshakeRequest("0123456789abcdef." + "S".repeat(43),
           new Messages.ClusterRef("11111111-2222-3333-4444-555555555555", "consumer"), "csr",
-          new Messages.Network("10.0.0.0/16", "10.1.0.0/16"), null, Map.of());
+          new Messages.Network("10.0.0.0/16", "10.1.0.0/16"), null, null, Map.of());
       PeeringException e = catchThrowableOfType(PeeringException.class,
           () -> new HandshakeClient(Duration.ofSeconds(10)).handshake(url, genuine.fingerprint(), req));
       assertThat(e.reason()).isEqualTo(PontoonNames.Reasons.FINGERPRINT_MISMATCH);

@@ -87,7 +87,7 @@ class HandshakeIT {
   void peeringWithItselfIsRefused() {
     var me = provider.agent.identity();
     var req = new Messages.HandshakeRequest(provider.token(), new Messages.ClusterRef(me.id(), me.name()),
-        ConsumerCsr.generate(me.id()).csrPem(), new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, java.util.Map.of());
+        ConsumerCsr.generate(me.id()).csrPem(), new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, null, java.util.Map.of());
     PeeringException e = catchThrowableOfType(PeeringException.class, () -> provider.handshake(req));
     assertThat(e.reason()).isEqualTo(Reasons.SELF_PEERING);
     assertThat(e.getMessage()).contains("cannot peer with itself");
@@ -118,7 +118,7 @@ class HandshakeIT {
     for (String subject : List.of("CN=" + PontoonNames.tenantUser(other),
         "CN=" + PontoonNames.tenantUser(c.id()) + ",O=system:masters", "CN=admin")) {
       var req = new Messages.HandshakeRequest(provider.token(), new Messages.ClusterRef(c.id(), c.name()), csr(subject),
-          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, java.util.Map.of());
+          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, null, java.util.Map.of());
       PeeringException e = catchThrowableOfType(PeeringException.class, () -> provider.handshake(req));
       assertThat(e.reason()).as(subject).isEqualTo(Reasons.INVALID_REQUEST);
       assertThat(e.getMessage()).contains("CN=" + PontoonNames.tenantUser(c.id()));
@@ -194,25 +194,20 @@ class HandshakeIT {
   @Test
   @Order(8)
   void aProviderOutOfCidrsSaysSo(SandboxApiServer server) throws Exception {
-    CidrAssigner full = new CidrAssigner() {
-      @Override
-      public String assign(String peerId, String peerName, String peerPodCidr) {
-        throw new CidrExhaustedException("no free /16 in 10.64.0.0/10");
-      }
-
-      @Override
-      public void release(String peerId) {}
-    };
+    // The gateway's IPAM whose only pool is the cluster's own pod CIDR: nothing is ever free.
+    var own = io.pontoon.gateway.ipam.Cidr.parse("10.244.0.0/16");
+    var config = io.pontoon.gateway.ipam.IpamConfig.of(own, io.pontoon.gateway.ipam.Cidr.parse("10.96.0.0/12"))
+        .withPools(List.of(own));
     // A second agent on the same API server, with an IPAM that has nothing left.
     try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(server.adminConfig()).build();
         var agent = new io.pontoon.peering.agent.Agent(io.pontoon.peering.agent.AgentConfig.local("provider"), client)
-            .withLauncher(io.pontoon.peering.foreigncluster.VirtualKubeletLauncher.none()).withCidrAssigner(full)) {
+            .withLauncher(io.pontoon.peering.foreigncluster.VirtualKubeletLauncher.none()).withCidrAssigner(new io.pontoon.peering.network.IpamCidrAssigner(client, config))) {
       agent.start();
       ProviderFixture.Consumer c = ProviderFixture.Consumer.fresh("consumer-nocidr");
       PeeringException e = catchThrowableOfType(PeeringException.class, () -> new HandshakeClient(Duration.ofSeconds(30))
           .handshake(agent.peeringUrl(), agent.fingerprint(), c.request(provider.token())));
       assertThat(e.reason()).isEqualTo(PontoonNames.Reasons.CIDR_EXHAUSTED);
-      assertThat(e.getMessage()).contains("no free /16 in 10.64.0.0/10", "widen");
+      assertThat(e.getMessage()).contains("no free /16 block for peer consumer-nocidr", "widen");
     }
   }
 

@@ -25,6 +25,40 @@ class HandshakeSchemaTest {
   }
 
   @Test
+  void theNetworkExchangeParses() {
+    String key = "x".repeat(42) + "A=";
+    var r = HandshakeSchema.parse(body(",\"wireGuardPublicKey\":\"" + key + "\",\"assignedPodCIDR\":\"10.0.0.0/16\"")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(r.wireGuardPublicKey()).isEqualTo(key);
+    assertThat(r.assignedPodCIDR()).isEqualTo("10.0.0.0/16");
+    assertThat(HandshakeSchema.parse(body("").getBytes(StandardCharsets.UTF_8)).assignedPodCIDR()).isNull();
+  }
+
+  @Test
+  void theProvidersAnswerIsCheckedBeforeUse() {
+    String key = "x".repeat(42) + "A=";
+    HandshakeSchema.checkResponse(answer("10.1.0.0/16", new Messages.Gateway("gw.example:51820", key)));
+    HandshakeSchema.checkResponse(answer("10.1.0.0/16", new Messages.Gateway(null, key)));
+    assertThat(badAnswer(answer(null, new Messages.Gateway("h:1", key)))).contains("assignedPodCIDR: required");
+    assertThat(badAnswer(answer("10.1.0.0/33", new Messages.Gateway("h:1", key)))).contains("assignedPodCIDR: must be");
+    assertThat(badAnswer(answer("10.1.0.0/16", new Messages.Gateway("h:1", "nope")))).contains("gateway.publicKey");
+    assertThat(badAnswer(answer("10.1.0.0/16", new Messages.Gateway("h 1:x", key)))).contains("gateway.endpoint");
+    assertThat(badAnswer(answer("10.1.0.0/16", null))).contains("gateway: required");
+  }
+
+  private static Messages.HandshakeResponse answer(String assigned, Messages.Gateway gw) {
+    return new Messages.HandshakeResponse(new Messages.ClusterRef("11111111-2222-3333-4444-555555555555", "p"), null, null,
+        new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), assigned, gw, "pontoon-tenant-c1", java.util.Map.of());
+  }
+
+  private static String badAnswer(Messages.HandshakeResponse r) {
+    PeeringException e = catchThrowableOfType(PeeringException.class, () -> HandshakeSchema.checkResponse(r));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(HandshakeSchema.INVALID_RESPONSE);
+    return e.getMessage();
+  }
+
+  @Test
   void aValidRequestParses() {
     var r = HandshakeSchema.parse(body(",\"resources\":{\"cpu\":\"500m\",\"memory\":\"4Gi\"}").getBytes(StandardCharsets.UTF_8));
     assertThat(r.cluster().name()).isEqualTo("c1");
@@ -39,6 +73,8 @@ class HandshakeSchemaTest {
       ",\"resources\":{\"cpu\":\"lots\"}|resources.cpu: must be a quantity",
       ",\"resources\":{\"cpu\":2}|resources.cpu: must be a string",
       ",\"wireGuardPublicKey\":\"abc\"|wireGuardPublicKey: must be a WireGuard public key",
+      ",\"assignedPodCIDR\":\"10.0.0.0\"|assignedPodCIDR: must be an IPv4 CIDR",
+      ",\"assignedPodCIDR\":16|assignedPodCIDR: must be a string",
       ",\"token\":\"x\"|the body is not valid JSON"})
   void badFieldsAreNamed(String extra, String expected) {
     PeeringException e = catchThrowableOfType(PeeringException.class,

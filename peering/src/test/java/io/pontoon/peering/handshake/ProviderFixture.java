@@ -37,7 +37,7 @@ public final class ProviderFixture implements AutoCloseable {
 
     public Messages.HandshakeRequest request(String token) {
       return new Messages.HandshakeRequest(token, new Messages.ClusterRef(id, name), csr.csrPem(),
-          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, Map.of("cpu", "2", "pods", "10"));
+          new Messages.Network("10.244.0.0/16", "10.96.0.0/12"), null, null, Map.of("cpu", "2", "pods", "10"));
     }
   }
 

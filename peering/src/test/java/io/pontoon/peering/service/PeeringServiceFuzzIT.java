@@ -154,6 +154,7 @@ class PeeringServiceFuzzIT {
     n.putObject("cluster").put("id", UUID.randomUUID().toString()).put("name", "fuzzer");
     n.put("csr", csr);
     n.putObject("network").put("podCIDR", "10.244.0.0/16").put("serviceCIDR", "10.96.0.0/12");
+    n.put("assignedPodCIDR", "10.0.0.0/16");
     n.putObject("resources").put("cpu", "2").put("memory", "4Gi");
     return n;
   }
@@ -162,7 +163,8 @@ class PeeringServiceFuzzIT {
     Object[] hostile = {null, 42, -1.5e308, true, "", "x".repeat(20_000), "\u0000\u202e\ud83d\ude00", "../../",
         "<script>", "'; DROP TABLE --", List.of(1, 2), Map.of("$ne", "")};
     String[][] paths = {{"token"}, {"cluster"}, {"cluster", "id"}, {"cluster", "name"}, {"csr"}, {"network"},
-        {"network", "podCIDR"}, {"network", "serviceCIDR"}, {"resources", "cpu"}, {"resources"}, {"wireGuardPublicKey"}};
+        {"network", "podCIDR"}, {"network", "serviceCIDR"}, {"resources", "cpu"}, {"resources"}, {"wireGuardPublicKey"},
+        {"assignedPodCIDR"}};
     int edits = 1 + rnd.nextInt(3);
     for (int e = 0; e < edits; e++) {
       String[] p = paths[rnd.nextInt(paths.length)];
