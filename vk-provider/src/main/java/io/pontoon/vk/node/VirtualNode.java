@@ -33,7 +33,6 @@ public final class VirtualNode {
     labels.put("kubernetes.io/hostname", config.nodeName());
     labels.put("kubernetes.io/os", "linux");
     labels.put("kubernetes.io/arch", "amd64");
-    labels.put("node-role.kubernetes.io/agent", "");
     return labels;
   }
 
