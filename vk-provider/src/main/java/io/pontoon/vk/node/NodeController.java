@@ -1,17 +1,14 @@
 package io.pontoon.vk.node;
 
+import io.pontoon.api.controller.NodeLease;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pontoon.vk.VirtualKubeletConfig;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeController.class);
-  static final String LEASE_NAMESPACE = "kube-node-lease";
-  static final int LEASE_DURATION_SECONDS = 40;
 
   private final KubernetesClient home;
   private final VirtualKubeletConfig config;
@@ -134,30 +129,7 @@ public final class NodeController implements AutoCloseable {
   }
 
   void renewLease() {
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Lease lease = home.leases().inNamespace(LEASE_NAMESPACE).withName(config.nodeName()).get();
-      try {
-        if (lease == null) {
-          LeaseBuilder b = new LeaseBuilder().withNewMetadata().withName(config.nodeName())
-              .withNamespace(LEASE_NAMESPACE).endMetadata().withNewSpec().withHolderIdentity(config.nodeName())
-              .withLeaseDurationSeconds(LEASE_DURATION_SECONDS).withRenewTime(now).endSpec();
-          if (nodeUid != null) {
-            b.editMetadata().addNewOwnerReference().withApiVersion("v1").withKind("Node")
-                .withName(config.nodeName()).withUid(nodeUid).endOwnerReference().endMetadata();
-          }
-          home.leases().inNamespace(LEASE_NAMESPACE).resource(b.build()).create();
-        } else {
-          lease.getSpec().setHolderIdentity(config.nodeName());
-          lease.getSpec().setLeaseDurationSeconds(LEASE_DURATION_SECONDS);
-          lease.getSpec().setRenewTime(now);
-          home.leases().inNamespace(LEASE_NAMESPACE).resource(lease).update();
-        }
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) throw e;
-      }
-    }
+    NodeLease.renew(home, config.nodeName(), nodeUid);
   }
 
   /** Removes the node (opt-in on shutdown: pods on it are deleted by the home cluster then). */

@@ -1,10 +1,10 @@
 package io.pontoon.sandbox.cluster.controllers;
 
+import io.pontoon.api.controller.NodeLease;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeLifecycleController implements ClusterComponent {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycleController.class);
-  static final String LEASE_NAMESPACE = "kube-node-lease";
+  static final String LEASE_NAMESPACE = NodeLease.NAMESPACE;
   private static final String NODE_INDEX = io.pontoon.sandbox.cluster.SharedInformers.PODS_BY_NODE;
 
   /** NoSchedule taints kube derives from conditions (type → status → taint key). */

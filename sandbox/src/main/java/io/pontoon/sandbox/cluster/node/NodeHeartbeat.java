@@ -1,16 +1,13 @@
 package io.pontoon.sandbox.cluster.node;
 
+import io.pontoon.api.controller.NodeLease;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeHeartbeat {
   private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
-  static final String LEASE_NAMESPACE = "kube-node-lease";
-  static final int LEASE_DURATION_SECONDS = 40;
 
   private final NodeEnv env;
   private final KubernetesClient client;
@@ -125,30 +120,7 @@ final class NodeHeartbeat {
   }
 
   void renewLease() {
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Lease lease = client.leases().inNamespace(LEASE_NAMESPACE).withName(env.name()).get();
-      try {
-        if (lease == null) {
-          LeaseBuilder b = new LeaseBuilder().withNewMetadata().withName(env.name()).withNamespace(LEASE_NAMESPACE)
-              .endMetadata().withNewSpec().withHolderIdentity(env.name())
-              .withLeaseDurationSeconds(LEASE_DURATION_SECONDS).withRenewTime(now).endSpec();
-          if (nodeUid != null) {
-            b.editMetadata().addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(env.name())
-                .withUid(nodeUid).endOwnerReference().endMetadata();
-          }
-          client.leases().inNamespace(LEASE_NAMESPACE).resource(b.build()).create();
-        } else {
-          lease.getSpec().setHolderIdentity(env.name());
-          lease.getSpec().setLeaseDurationSeconds(LEASE_DURATION_SECONDS);
-          lease.getSpec().setRenewTime(now);
-          client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).update();
-        }
-        leaseRenewals.incrementAndGet();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) throw e;
-      }
-    }
+    NodeLease.renew(client, env.name(), nodeUid);
+    leaseRenewals.incrementAndGet();
   }
 }
