@@ -46,6 +46,11 @@ public final class PeeringRequests {
         .build()).createOr(s -> s.update());
     var fcs = home.resources(ForeignCluster.class);
     ForeignCluster fc = fcs.withName(providerName).get();
+    if (fc != null && fc.getSpec() != null && !fc.getSpec().getOutgoingEnabled()) {
+      // Before outgoing is enabled, so the agent's own result cannot be overwritten.
+      markOutgoingPending(home, providerName);
+      fc = fcs.withName(providerName).get();
+    }
     if (fc == null) {
       fc = new ForeignCluster();
       fc.getMetadata().setName(providerName);
@@ -64,5 +69,30 @@ public final class PeeringRequests {
     fc.getMetadata().getAnnotations().put(ANNOTATION_REQUESTED_AT, java.time.Instant.now().toString());
     if (fc.getMetadata().getResourceVersion() == null) fcs.resource(fc).create();
     else fcs.resource(fc).update();
+  }
+
+  /**
+   * The record of an incoming peering says Authenticated for the other direction; until this
+   * cluster's agent has peered outwards it must not, or a caller waiting for it stops too early.
+   */
+  private static void markOutgoingPending(KubernetesClient home, String name) {
+    var fcs = home.resources(ForeignCluster.class);
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      ForeignCluster cur = fcs.withName(name).get();
+      if (cur == null || cur.getStatus() == null || cur.getStatus().getConditions() == null) return;
+      java.util.List<io.fabric8.kubernetes.api.model.Condition> conds = new java.util.ArrayList<>(cur.getStatus().getConditions());
+      if (!io.pontoon.api.Conditions.set(conds, io.pontoon.api.Conditions.of(PontoonNames.ConditionTypes.AUTHENTICATED,
+          PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.IN_PROGRESS,
+          "waiting for this cluster's agent to peer with " + name, null))) {
+        return;
+      }
+      cur.getStatus().setConditions(conds);
+      try {
+        fcs.resource(cur).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) throw e;
+      }
+    }
   }
 }
