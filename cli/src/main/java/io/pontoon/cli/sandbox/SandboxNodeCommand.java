@@ -52,13 +52,12 @@ public final class SandboxNodeCommand implements Callable<Integer> {
         throw new UserError("cluster " + cluster + " has no node \"" + node + "\"; 'kubectl --kubeconfig "
             + c.kubeconfig() + " get nodes' lists them");
       }
-      client.nodes().withName(node).edit(n -> {
-        n.getMetadata().setAnnotations(n.getMetadata().getAnnotations() == null ? new java.util.HashMap<>()
-            : n.getMetadata().getAnnotations());
-        n.getMetadata().getAnnotations().put(NodeControl.ANNOTATION,
-            action == Action.stop ? NodeControl.STOPPED : NodeControl.RUNNING);
-        return n;
-      });
+      // a merge patch of the one annotation, without resourceVersion: the kubelet's own status
+      // writes to the node cannot make it conflict
+      String value = action == Action.stop ? NodeControl.STOPPED : NodeControl.RUNNING;
+      client.nodes().withName(node).patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"metadata\":{\"annotations\":{\"" + NodeControl.ANNOTATION + "\":\"" + value + "\"}}}");
     }
     spec.commandLine().getOut().println("✔ kubelet of " + node + " " + (action == Action.stop ? "stopped" : "started"));
     spec.commandLine().getOut().flush();
