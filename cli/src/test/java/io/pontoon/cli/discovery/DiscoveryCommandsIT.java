@@ -92,12 +92,11 @@ class DiscoveryCommandsIT {
     Process dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
     try {
       String server = "127.0.0.1:" + port;
-      CliRun table = null;
-      for (int i = 0; i < 50; i++) { // until dnsmasq listens
-        table = pontoon("discover", "--dns-domain", "ex.test", "--dns-server", server, "--timeout", "2s");
-        if (table.exit() == 0) break;
-        Thread.sleep(100);
-      }
+      // until dnsmasq listens
+      CliRun table = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(100))
+          .until(() -> pontoon("discover", "--dns-domain", "ex.test", "--dns-server", server, "--timeout", "2s"),
+              r -> r.exit() == 0);
       assertThat(table.exit()).as(table.err()).isZero();
       assertThat(table.out()).startsWith("NAME").contains("west", ID, "https://west.ex.test:8443", FP, "dns:ex.test");
 

@@ -88,19 +88,22 @@ public final class Dnsmasq implements AutoCloseable {
   }
 
   private void awaitReady(String domain) throws IOException, InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     SimpleResolver r = new SimpleResolver(address());
     r.setTimeout(Duration.ofMillis(200));
-    while (System.nanoTime() < until) {
-      if (!process.isAlive()) throw new IOException("dnsmasq exited: " + log());
-      try {
-        r.send(Message.newQuery(Record.newRecord(Name.fromString("ready-check." + domain + "."), Type.A, DClass.IN)));
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50); // not listening yet
-      }
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(50)).until(() -> {
+            if (!process.isAlive()) throw new IOException("dnsmasq exited: " + log());
+            try {
+              r.send(Message.newQuery(Record.newRecord(Name.fromString("ready-check." + domain + "."), Type.A, DClass.IN)));
+              return true;
+            } catch (IOException e) {
+              return false; // not listening yet
+            }
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IOException("dnsmasq did not answer within 10 s: " + log());
     }
-    throw new IOException("dnsmasq did not answer within 10 s: " + log());
   }
 
   /** A port free for both UDP and TCP on loopback. */

@@ -215,11 +215,18 @@ class PeeringServiceFuzzIT {
     }
   }
 
-  private static long usedHeapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(100);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  /** Used heap once collections stop freeing more than 1 MiB (finalizers and references settled). */
+  private static long usedHeapAfterGc() {
+    var memory = ManagementFactory.getMemoryMXBean();
+    long[] last = {Long.MAX_VALUE};
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+          memory.gc();
+          long used = memory.getHeapMemoryUsage().getUsed();
+          boolean settled = last[0] - used < 1024 * 1024;
+          last[0] = used;
+          return settled;
+        });
+    return last[0];
   }
 }
