@@ -62,6 +62,8 @@ class VirtualKubeletCrashIT {
       // the burst: 500 pods bound to the virtual node, and 60 of them deleted again meanwhile
       Set<String> deleted = ConcurrentHashMap.newKeySet();
       AtomicBoolean burstDone = new AtomicBoolean();
+      // the burst goes in 20 batches of 25, one per kill cycle, so kills always fall inside it
+      java.util.concurrent.Semaphore batches = new java.util.concurrent.Semaphore(0);
       Thread burst = new Thread(() -> {
         Random r = new Random(7);
         for (int i = 0; i < PODS; i++) {
@@ -70,7 +72,7 @@ class VirtualKubeletCrashIT {
             String victim = "p-" + r.nextInt(i);
             if (deleted.add(victim)) home.client().pods().inNamespace("burst").withName(victim).delete();
           }
-          if (i % 25 == 0) pause(100);
+          if (i % 25 == 0) batches.acquireUninterruptibly();
         }
         burstDone.set(true);
       }, "burst");
@@ -79,10 +81,19 @@ class VirtualKubeletCrashIT {
       Random random = new Random(42);
       for (int k = 0; k < KILLS; k++) {
         PontoonProcess vk = PontoonProcess.start(log, vkArgs);
-        // run for a random while: from before it has listed anything to mid-reconcile
-        pause(300 + random.nextInt(2200));
+        batches.release();
+        // kill at a random point: before it has listed anything (target 0), or once it has
+        // created a random number of further ShadowPods (mid-reconcile)
+        int target = shadowCount(provider, twin) + random.nextInt(30);
+        try {
+          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+              .until(() -> shadowCount(provider, twin) >= target);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          // nothing more to create right now: kill it where it is
+        }
         vk.kill();
       }
+      batches.release(PODS);
       burst.join(Duration.ofMinutes(2).toMillis());
       assertThat(burstDone).isTrue();
 
@@ -131,11 +142,7 @@ class VirtualKubeletCrashIT {
         .endSpec().build();
   }
 
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private static int shadowCount(Clusters.Member provider, String twin) {
+    return provider.client().resources(ShadowPod.class).inNamespace(twin).list().getItems().size();
   }
 }
