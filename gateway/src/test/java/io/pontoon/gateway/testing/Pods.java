@@ -44,6 +44,30 @@ public final class Pods {
     return r.ok() ? r.stdout().strip() : null;
   }
 
+  /**
+   * Sends one UDP datagram with the given TTL from a connected socket and reports the ICMP error
+   * the socket receives, as {@code "ECONNREFUSED 3/3 from 10.71.0.5"} (errno, ICMP type/code,
+   * offender), "answer" for a reply, or null when nothing came within 2 s.
+   */
+  public static String udpError(String netns, String address, int port, int ttl) {
+    String script = "import socket, struct, errno\n"
+        + "s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        + "s.setsockopt(socket.SOL_IP, 11, 1)\n" // IP_RECVERR
+        + "s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, " + ttl + ")\n"
+        + "s.connect(('" + address + "', " + port + ")); s.send(b'x'); s.settimeout(2)\n"
+        + "try:\n"
+        + "  s.recv(10); print('answer')\n"
+        + "except socket.timeout:\n"
+        + "  pass\n"
+        + "except OSError as e:\n"
+        + "  m, anc, f, a = s.recvmsg(10, 512, socket.MSG_ERRQUEUE)\n"
+        + "  for lvl, typ, data in anc:\n"
+        + "    ee = struct.unpack('=IBBBBII', data[:16])\n"
+        + "    print('%s %d/%d from %s' % (errno.errorcode[e.errno], ee[2], ee[3], socket.inet_ntoa(data[20:24])))\n";
+    HostCommands.Result r = HostCommands.inNetns(netns).run(List.of("python3", "-c", script), null);
+    return r.ok() && !r.stdout().isBlank() ? r.stdout().strip() : null;
+  }
+
   public static void stop(Process p) {
     if (p == null) {
       return;
