@@ -61,8 +61,8 @@ public final class TwoClusters implements AutoCloseable {
       }
       pod(pod1, gw1, "v" + id + "a", podCidr1);
       pod(pod2, gw2, "v" + id + "b", podCidr2);
-      String u1 = "u" + id + "a";
-      String u2 = "u" + id + "b";
+      String u1 = underlayInterface1();
+      String u2 = underlayInterface2();
       host.run("ip", "link", "add", u1, "netns", gw1, "type", "veth", "peer", "name", u2, "netns", gw2);
       HostCommands.inNetns(gw1).run("ip", "addr", "add", underlay1 + "/30", "dev", u1);
       HostCommands.inNetns(gw1).run("ip", "link", "set", u1, "up");
@@ -83,6 +83,15 @@ public final class TwoClusters implements AutoCloseable {
     HostCommands g = HostCommands.inNetns(gw);
     g.run("ip", "addr", "add", cidr.address(1) + "/" + cidr.prefix(), "dev", veth + "g");
     g.run("ip", "link", "set", veth + "g", "up");
+  }
+
+  /** The underlay veth of cluster 1's gateway (towards cluster 2's) and of cluster 2's. */
+  public String underlayInterface1() {
+    return "u" + id + "a";
+  }
+
+  public String underlayInterface2() {
+    return "u" + id + "b";
   }
 
   /** Cluster 1's tunnel to cluster 2 (peer ID = cluster 2's). */
