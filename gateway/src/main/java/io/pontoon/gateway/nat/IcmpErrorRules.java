@@ -16,7 +16,7 @@ import io.pontoon.gateway.ipam.Cidr;
  * bytes through nft's typed {@code icmp type/code} fields (which do update the checksum) to values
  * that differ from the real ones by exactly that delta, and puts the real bytes back with a raw
  * write (which does not). That needs the real type and code, hence one rule per pair. The quoted
- * IP header's own checksum is left stale, as the receivers' stacks do not check it.
+ * IP header's own checksum is left stale: Linux does not check it when matching an error to a socket.
  */
 final class IcmpErrorRules {
   /** ICMP error types and the codes RFC 792/1191/1812 define for them. */
