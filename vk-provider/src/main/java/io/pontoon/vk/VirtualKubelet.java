@@ -64,8 +64,9 @@ public final class VirtualKubelet implements AutoCloseable {
     health.probe();
     pods.start();
     node.start();
-    LOG.info("event=started node={} provider={} providerId={} home={} workers={}", config.nodeName(),
-        config.foreignClusterName(), config.foreignClusterId(), config.home().name(), config.podWorkers());
+    LOG.info("event=started node={} provider={} providerId={} home={} workers={} commonPoolParallelism={}",
+        config.nodeName(), config.foreignClusterName(), config.foreignClusterId(), config.home().name(),
+        config.podWorkers(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     return this;
   }
 

@@ -122,7 +122,7 @@ public final class PodController implements Reconciler, AutoCloseable {
         loop.enqueue(key);
       }
     });
-    metrics.offloadedPods(() -> shadows.all().size());
+    metrics.offloadedPods(shadows::size);
     health.onChange(state -> enqueueAll());
   }
 
@@ -134,7 +134,7 @@ public final class PodController implements Reconciler, AutoCloseable {
   public void start() throws Exception {
     homePods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
     Set<String> namespaces = new HashSet<>(twins.known());
-    for (Pod p : homePods.getStore().list()) namespaces.add(twins.of(p.getMetadata().getNamespace()));
+    for (String key : homePods.getStore().listKeys()) namespaces.add(twins.of(Handlers.namespaceOf(key)));
     for (String ns : namespaces) {
       try {
         shadows.informer(ns);
@@ -144,12 +144,13 @@ public final class PodController implements Reconciler, AutoCloseable {
     }
     loop.start(workers);
     LOG.info("event=pod-loop-started node={} homePods={} twinNamespaces={}", nodeName,
-        homePods.getStore().list().size(), shadows.watchedNamespaces());
+        homePods.getStore().listKeys().size(), shadows.watchedNamespaces());
   }
 
   /** Looks at every known pod again (provider came back, network remap changed…). */
   public void enqueueAll() {
-    for (Pod p : homePods.getStore().list()) loop.enqueue(Handlers.key(p));
+    // keys only: listing the reduced cache would rebuild every pod
+    for (String key : homePods.getStore().listKeys()) loop.enqueue(key);
     for (ShadowPod s : shadows.all()) {
       HomeKey k = ShadowPodCaches.homeKey(s);
       if (k != null) loop.enqueue(k.key());
@@ -158,8 +159,9 @@ public final class PodController implements Reconciler, AutoCloseable {
 
   /** Pods of home namespace {@code namespace}: its twin namespace may have changed. */
   public void enqueueNamespace(String namespace) {
-    for (Pod p : homePods.getStore().list()) {
-      if (namespace.equals(p.getMetadata().getNamespace())) loop.enqueue(Handlers.key(p));
+    String prefix = namespace + "/";
+    for (String key : homePods.getStore().listKeys()) {
+      if (key.startsWith(prefix)) loop.enqueue(key);
     }
   }
 
