@@ -59,7 +59,7 @@ class VirtualKubeletBenchmark {
           jvmOptions(), "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
           "--foreign-kubeconfig", provider.kubeconfig().toString(),
           "--foreign-cluster-id", provider.identity().id(), "--foreign-cluster-name", provider.identity().name(),
-          "--metrics-port", Integer.toString(metricsPort), "--pod-workers", "16"));
+          "--metrics-port", Integer.toString(metricsPort), "--pod-workers", System.getProperty("bench.workers", "16")));
       String node = PontoonNames.virtualNodeName(provider.identity().name());
       awaitNode(home, node);
 
