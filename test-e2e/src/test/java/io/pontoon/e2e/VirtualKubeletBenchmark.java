@@ -59,7 +59,7 @@ class VirtualKubeletBenchmark {
           jvmOptions(), "virtual-kubelet", "--home-kubeconfig", home.kubeconfig().toString(),
           "--foreign-kubeconfig", provider.kubeconfig().toString(),
           "--foreign-cluster-id", provider.identity().id(), "--foreign-cluster-name", provider.identity().name(),
-          "--metrics-port", Integer.toString(metricsPort), "--pod-workers", "16"));
+          "--metrics-port", Integer.toString(metricsPort), "--pod-workers", System.getProperty("bench.workers", "16")));
       String node = PontoonNames.virtualNodeName(provider.identity().name());
       awaitNode(home, node);
 
@@ -79,11 +79,13 @@ class VirtualKubeletBenchmark {
         Map<String, Long> homeRunning = new ConcurrentHashMap<>();
         Map<String, Long> shadowCreated = new ConcurrentHashMap<>();
         Map<String, Long> shadowRunning = new ConcurrentHashMap<>();
+        Map<String, String> trace = new ConcurrentHashMap<>();
         SharedIndexInformer<Pod> homeInf = home.client().pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
           @Override
           public void onAdd(Pod p) {
             long now = System.nanoTime();
             bound.putIfAbsent(p.getMetadata().getUid(), now);
+            trace.putIfAbsent(p.getMetadata().getUid(), p.getMetadata().getName() + " bound=" + System.currentTimeMillis());
             if (running(p)) homeRunning.putIfAbsent(p.getMetadata().getUid(), now);
           }
 
@@ -100,6 +102,7 @@ class VirtualKubeletBenchmark {
               @Override
               public void onAdd(ShadowPod s) {
                 shadowCreated.putIfAbsent(uid(s), System.nanoTime());
+                trace.merge(uid(s), " sp=" + System.currentTimeMillis(), String::concat);
               }
 
               @Override
@@ -129,6 +132,11 @@ class VirtualKubeletBenchmark {
         double cpu = (cpuTicks(vk.pid()) - cpuBefore) / 100.0;
         homeInf.close();
         shadowInf.close();
+        String traceDir = System.getProperty("bench.trace");
+        if (traceDir != null) {
+          Files.write(Path.of(traceDir, "trace-" + n + ".txt"), trace.values());
+          Files.copy(dir.resolve("vk.log"), Path.of(traceDir, "vk-" + n + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         List<Long> hop1 = new ArrayList<>();
         List<Long> hop2 = new ArrayList<>();
         for (var e : shadowCreated.entrySet()) {
@@ -156,6 +164,7 @@ class VirtualKubeletBenchmark {
     List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    if (System.getProperty("bench.trace") != null) options.add("-DPONTOON_TRACE_LEVEL=DEBUG");
     return options;
   }
 

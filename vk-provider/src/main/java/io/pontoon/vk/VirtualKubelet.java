@@ -58,10 +58,15 @@ public final class VirtualKubelet implements AutoCloseable {
     kubeletPort = http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort());
     twins.start();
     remaps.start();
-    node.start();
+    // The pod loop runs before the node is registered: once the node exists pods can be bound to
+    // it, and they should not wait for the node's first status, Lease and capacity round trips.
+    // Its first decisions need the provider's reachability, hence the probe first.
+    health.probe();
     pods.start();
-    LOG.info("event=started node={} provider={} providerId={} home={} workers={}", config.nodeName(),
-        config.foreignClusterName(), config.foreignClusterId(), config.home().name(), config.podWorkers());
+    node.start();
+    LOG.info("event=started node={} provider={} providerId={} home={} workers={} commonPoolParallelism={}",
+        config.nodeName(), config.foreignClusterName(), config.foreignClusterId(), config.home().name(),
+        config.podWorkers(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     return this;
   }
 

@@ -1,7 +1,9 @@
 package io.pontoon.vk.node;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -28,6 +30,7 @@ public final class ProviderCapacity {
   private final String tenantNamespace;
   private final String consumerClusterId;
   private final int sharingPercentage;
+  private static final long PAGE_SIZE = 500;
 
   public ProviderCapacity(KubernetesClient foreign, String tenantNamespace, String consumerClusterId,
       int sharingPercentage) {
@@ -67,16 +70,23 @@ public final class ProviderCapacity {
         if (q != null) total.merge(r, q.getNumericalAmount(), BigDecimal::add);
       }
     }
-    for (Pod p : foreign.pods().inAnyNamespace().withField("status.phase", "Running").list().getItems()) {
-      if (p.getSpec() == null) continue;
-      total.computeIfPresent("pods", (k, v) -> v.subtract(BigDecimal.ONE));
-      for (var c : p.getSpec().getContainers()) {
-        if (c.getResources() == null || c.getResources().getRequests() == null) continue;
-        for (var e : c.getResources().getRequests().entrySet()) {
-          total.computeIfPresent(e.getKey(), (k, v) -> v.subtract(e.getValue().getNumericalAmount()));
+    // in pages: with thousands of pods on the provider, one list would be tens of MB of heap at once
+    String page = null;
+    do {
+      PodList pods = foreign.pods().inAnyNamespace().withField("status.phase", "Running")
+          .list(new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(page).build());
+      for (Pod p : pods.getItems()) {
+        if (p.getSpec() == null) continue;
+        total.computeIfPresent("pods", (k, v) -> v.subtract(BigDecimal.ONE));
+        for (var c : p.getSpec().getContainers()) {
+          if (c.getResources() == null || c.getResources().getRequests() == null) continue;
+          for (var e : c.getResources().getRequests().entrySet()) {
+            total.computeIfPresent(e.getKey(), (k, v) -> v.subtract(e.getValue().getNumericalAmount()));
+          }
         }
       }
-    }
+      page = pods.getMetadata() == null ? null : pods.getMetadata().getContinue();
+    } while (page != null && !page.isEmpty());
     Map<String, Quantity> offer = new LinkedHashMap<>();
     BigDecimal share = BigDecimal.valueOf(sharingPercentage).movePointLeft(2);
     for (var e : total.entrySet()) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodController implements Reconciler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodController.class);
+  /** Per-pod steps with timestamps, at DEBUG, to see where a pod's time goes (benchmark traces). */
+  private static final Logger TRACE = LoggerFactory.getLogger(PodController.class.getName() + ".trace");
 
   private final KubernetesClient home;
   private final KubernetesClient foreign;
@@ -59,6 +63,12 @@ public final class PodController implements Reconciler, AutoCloseable {
   private final ShadowPodCaches shadows;
   private final ControllerLoop loop;
   private final int workers;
+  /**
+   * Full home pods (spec included) from watch events, kept only until their ShadowPod exists: the
+   * cache holds no specs, and reading each new pod back from the API server cost a round trip
+   * per pod on the way to its ShadowPod.
+   */
+  private final Map<String, Pod> awaitingShadow = new ConcurrentHashMap<>();
 
   public PodController(KubernetesClient home, KubernetesClient foreign, ClusterIdentity origin,
       String nodeName, String nodeIp, TwinNamespaces twins, ProviderHealth health,
@@ -85,8 +95,34 @@ public final class PodController implements Reconciler, AutoCloseable {
     homePods.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
         home.getKubernetesSerialization(), "metadata", "spec.nodeName", "spec.terminationGracePeriodSeconds",
         "status"));
-    homePods.addEventHandler(Handlers.onAny(p -> loop.enqueue(Handlers.key(p))));
-    metrics.offloadedPods(() -> shadows.all().size());
+    homePods.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod p) {
+        String key = Handlers.key(p);
+        // watch events carry the whole pod; the start-up list hands out the reduced copies
+        if (p.getSpec() != null && p.getSpec().getContainers() != null && !p.getSpec().getContainers().isEmpty()) {
+          awaitingShadow.put(key, p);
+        }
+        TRACE.debug("event=pod-added key={}", key);
+        loop.enqueue(key);
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod p) {
+        String key = Handlers.key(p);
+        awaitingShadow.computeIfPresent(key, (k, old) -> p.getSpec() != null
+            && Objects.equals(old.getMetadata().getUid(), p.getMetadata().getUid()) ? p : null);
+        loop.enqueue(key);
+      }
+
+      @Override
+      public void onDelete(Pod p, boolean finalStateUnknown) {
+        String key = Handlers.key(p);
+        awaitingShadow.remove(key);
+        loop.enqueue(key);
+      }
+    });
+    metrics.offloadedPods(shadows::size);
     health.onChange(state -> enqueueAll());
   }
 
@@ -98,7 +134,7 @@ public final class PodController implements Reconciler, AutoCloseable {
   public void start() throws Exception {
     homePods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
     Set<String> namespaces = new HashSet<>(twins.known());
-    for (Pod p : homePods.getStore().list()) namespaces.add(twins.of(p.getMetadata().getNamespace()));
+    for (String key : homePods.getStore().listKeys()) namespaces.add(twins.of(Handlers.namespaceOf(key)));
     for (String ns : namespaces) {
       try {
         shadows.informer(ns);
@@ -108,12 +144,13 @@ public final class PodController implements Reconciler, AutoCloseable {
     }
     loop.start(workers);
     LOG.info("event=pod-loop-started node={} homePods={} twinNamespaces={}", nodeName,
-        homePods.getStore().list().size(), shadows.watchedNamespaces());
+        homePods.getStore().listKeys().size(), shadows.watchedNamespaces());
   }
 
   /** Looks at every known pod again (provider came back, network remap changed…). */
   public void enqueueAll() {
-    for (Pod p : homePods.getStore().list()) loop.enqueue(Handlers.key(p));
+    // keys only: listing the reduced cache would rebuild every pod
+    for (String key : homePods.getStore().listKeys()) loop.enqueue(key);
     for (ShadowPod s : shadows.all()) {
       HomeKey k = ShadowPodCaches.homeKey(s);
       if (k != null) loop.enqueue(k.key());
@@ -122,8 +159,9 @@ public final class PodController implements Reconciler, AutoCloseable {
 
   /** Pods of home namespace {@code namespace}: its twin namespace may have changed. */
   public void enqueueNamespace(String namespace) {
-    for (Pod p : homePods.getStore().list()) {
-      if (namespace.equals(p.getMetadata().getNamespace())) loop.enqueue(Handlers.key(p));
+    String prefix = namespace + "/";
+    for (String key : homePods.getStore().listKeys()) {
+      if (key.startsWith(prefix)) loop.enqueue(key);
     }
   }
 
@@ -137,6 +175,7 @@ public final class PodController implements Reconciler, AutoCloseable {
 
   @Override
   public Result reconcile(String key) {
+    TRACE.debug("event=reconcile key={}", key);
     int slash = key.indexOf('/');
     String namespace = key.substring(0, slash);
     String name = key.substring(slash + 1);
@@ -158,10 +197,12 @@ public final class PodController implements Reconciler, AutoCloseable {
       throw e;
     }
     if (pod == null) {
+      awaitingShadow.remove(key);
       deleteOrphan(shadow);
       return Result.done();
     }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
+      awaitingShadow.remove(key);
       return delete(pod, twin, shadow);
     }
     if (shadow != null && !Objects.equals(uid(shadow), pod.getMetadata().getUid())) {
@@ -170,16 +211,27 @@ public final class PodController implements Reconciler, AutoCloseable {
       return Result.after(Duration.ofMillis(200));
     }
     if (shadow == null) {
-      if (isTerminal(pod)) return Result.done();
-      pod = home.pods().inNamespace(namespace).withName(name).get();
-      if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) return Result.done(); // events follow
-      Optional<String> refusal = ShadowPods.refusal(pod);
-      if (refusal.isPresent()) {
-        reject(pod, refusal.get());
+      if (isTerminal(pod)) {
+        awaitingShadow.remove(key);
         return Result.done();
       }
-      return create(pod, twin);
+      Pod full = awaitingShadow.get(key);
+      if (full == null || !Objects.equals(full.getMetadata().getUid(), pod.getMetadata().getUid())) {
+        // known only from the start-up list (no spec kept): read it
+        full = home.pods().inNamespace(namespace).withName(name).get();
+        if (full == null || full.getMetadata().getDeletionTimestamp() != null) return Result.done(); // events follow
+      }
+      Optional<String> refusal = ShadowPods.refusal(full);
+      if (refusal.isPresent()) {
+        awaitingShadow.remove(key);
+        reject(full, refusal.get());
+        return Result.done();
+      }
+      Result r = create(full, twin);
+      if (r.requeueAfter().isEmpty()) awaitingShadow.remove(key, full); // created, or refused for good
+      return r;
     }
+    awaitingShadow.remove(key);
     syncLabels(pod, shadow);
     syncStatus(pod, shadow);
     return Result.done();
@@ -192,8 +244,10 @@ public final class PodController implements Reconciler, AutoCloseable {
     }
     ShadowPod shadow = ShadowPods.of(pod, twin, origin);
     try {
+      TRACE.debug("event=shadowpod-create key={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
       foreign.resources(ShadowPod.class).inNamespace(twin).resource(shadow).create();
       metrics.shadowPodCreated(pod);
+      TRACE.debug("event=shadowpod-created key={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
       LOG.debug("event=shadowpod-created pod={}/{} twinNamespace={}", pod.getMetadata().getNamespace(),
           pod.getMetadata().getName(), twin);
     } catch (KubernetesClientException e) {
