@@ -105,8 +105,8 @@ class PeerToReadyBenchmark {
             long tCond = System.nanoTime();
             long tProc = processStart(launcher.pid("cluster-2"));
             System.out.println("round " + i + " vk log (ms after process start): " + vkLog(logs.resolve("vk-cluster-2.log"),
-                tProc, tCond, List.of("kubelet-certificate-issued", "kubelet-certificate-self-signed",
-                    "kubelet-endpoint-listening", "event=node-registered", "event=started")));
+                tProc, tCond, List.of("event=starting", "kubelet-endpoint-listening",
+                    "event=node-registered", "event=started", "kubelet-certificate-issued")));
             legs.get("peer request -> Authenticated").add(tAuth - t0);
             legs.get("Authenticated -> VK process started").add(tProc - tAuth);
             legs.get("VK process started -> node registered").add(nodeAdded.get() - tProc);
