@@ -8,6 +8,9 @@ import io.pontoon.vk.node.ProviderHealth;
 import io.pontoon.vk.pods.PodController;
 import io.pontoon.vk.pods.PodIpRemaps;
 import io.pontoon.vk.pods.TwinNamespaces;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +58,20 @@ public final class VirtualKubelet implements AutoCloseable {
   }
 
   public VirtualKubelet start() throws Exception {
-    kubeletPort = http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort());
+    // marks the end of process start-up (JVM, flags, clients) in the log, for start-up timings
+    LOG.info("event=starting node={} provider={}", config.nodeName(), config.foreignClusterName());
+    // The kubelet endpoint (Vert.x, TLS) starts beside the node's registration, so neither waits
+    // for the other's class loading and round trips; the node's status names the port once known.
+    CompletableFuture<Integer> endpoint = new CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        endpoint.complete(http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort()));
+      } catch (Throwable e) {
+        endpoint.completeExceptionally(e);
+      }
+    }, "kubelet-endpoint-start");
+    starter.setDaemon(true);
+    starter.start();
     twins.start();
     remaps.start();
     // The pod loop runs before the node is registered: once the node exists pods can be bound to
@@ -64,6 +80,13 @@ public final class VirtualKubelet implements AutoCloseable {
     health.probe();
     pods.start();
     node.start();
+    try {
+      kubeletPort = endpoint.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      node.close();
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    node.refreshStatus();
     LOG.info("event=started node={} provider={} providerId={} home={} workers={} commonPoolParallelism={}",
         config.nodeName(), config.foreignClusterName(), config.foreignClusterId(), config.home().name(),
         config.podWorkers(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());

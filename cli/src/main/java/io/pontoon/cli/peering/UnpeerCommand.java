@@ -81,6 +81,9 @@ public final class UnpeerCommand implements Callable<Integer> {
           });
           home.namespaces().withName(PontoonNames.tenantNamespace(name)).delete();
           home.nodes().withName(PontoonNames.virtualNodeName(name)).delete();
+          // as the agent does: pods of the removed node have no kubelet left to end them
+          home.pods().inAnyNamespace().withField("spec.nodeName", PontoonNames.virtualNodeName(name))
+              .withGracePeriod(0).delete();
           steps.ok("unpeered " + name + " locally: no agent answered within " + timeout.toSeconds()
               + "s, so " + name + " was not told; run 'pontoon unpeer' against it too");
           return 0;

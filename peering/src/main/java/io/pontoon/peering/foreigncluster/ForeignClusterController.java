@@ -510,6 +510,7 @@ public final class ForeignClusterController implements AutoCloseable {
     launcher.stop(name);
     closePeerClient(name);
     client.nodes().withName(PontoonNames.virtualNodeName(name)).delete();
+    releasePodsOf(PontoonNames.virtualNodeName(name));
     if (fc.getSpec() != null && fc.getSpec().getClusterID() != null) {
       cidrs.release(fc.getSpec().getClusterID());
       tunnels.delete(fc.getSpec().getClusterID());
@@ -525,6 +526,25 @@ public final class ForeignClusterController implements AutoCloseable {
     });
     LOG.info("event=unpeered provider={} outcome=\"{}\"", name, outcome);
     return Reconciler.Result.done();
+  }
+
+  /**
+   * Home pods still bound to the removed virtual node have no kubelet left to confirm their end,
+   * so a deletion would leave them Terminating for good (Kubernetes' pod GC force-deletes pods of
+   * vanished nodes only after its quarantine, and the sandbox not at all): delete them with grace
+   * 0, as that GC does; their controllers recreate them where they can run now. Failures are
+   * logged; the unpeer goes on.
+   */
+  private void releasePodsOf(String nodeName) {
+    try {
+      var pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName);
+      int n = pods.list().getItems().size();
+      if (n == 0) return;
+      pods.withGracePeriod(0).delete();
+      LOG.info("event=virtual-node-pods-released node={} pods={}", nodeName, n);
+    } catch (KubernetesClientException e) {
+      LOG.warn("event=virtual-node-pods-not-released node={} error=\"{}\"", nodeName, e.getMessage());
+    }
   }
 
   private void recordEvent(ForeignCluster fc, String message) {

@@ -56,14 +56,34 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
   }
 
   /**
-   * {@code java -cp <this classpath> io.pontoon.cli.Main virtual-kubelet ...} with the
-   * contract's flags.
+   * JVM options of a child virtual kubelet: it is on the path from {@code pontoon peer} to a Ready
+   * node, so start-up counts. The serial collector suits its small heap and spends no threads;
+   * C1 only (tier 1) compiles much less while starting, which on a busy machine is most of the
+   * JVM's start-up CPU; class data sharing (the JDK's archive) is on by default and stays on.
+   * {@code PONTOON_VK_JAVA_OPTS} (space-separated) replaces them, e.g. to give a heavily loaded
+   * virtual kubelet C2 back with {@code -XX:+UseSerialGC}.
+   */
+  public static final List<String> VK_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-Xshare:auto", "-XX:-UsePerfData");
+
+  static List<String> vkJvmOptions(Map<String, String> env) {
+    String custom = env.get("PONTOON_VK_JAVA_OPTS");
+    if (custom == null || custom.isBlank()) return VK_JVM_OPTIONS;
+    return List.of(custom.trim().split("\\s+"));
+  }
+
+  /**
+   * {@code java <VK_JVM_OPTIONS> -cp <this classpath> io.pontoon.cli.Main virtual-kubelet ...}
+   * with the contract's flags.
    */
   public static Function<Peer, List<String>> virtualKubeletCommand(Path homeKubeconfig) {
+    List<String> jvmOptions = vkJvmOptions(System.getenv());
     return peer -> {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-          "io.pontoon.cli.Main", "virtual-kubelet"));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(java);
+      cmd.addAll(jvmOptions);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pontoon.cli.Main", "virtual-kubelet"));
       if (homeKubeconfig != null) cmd.addAll(List.of("--home-kubeconfig", homeKubeconfig.toAbsolutePath().toString()));
       cmd.addAll(List.of("--foreign-credentials-secret", peer.credentialsSecret(),
           "--foreign-cluster-id", peer.clusterId(), "--foreign-cluster-name", peer.clusterName(),

@@ -59,7 +59,18 @@ class LocalProcessLauncherTest {
     assertThat(cmd).containsSubsequence("io.pontoon.cli.Main", "virtual-kubelet", "--home-kubeconfig",
         "/k/home.kubeconfig", "--foreign-credentials-secret", "ns/secret", "--foreign-cluster-id", "id",
         "--foreign-cluster-name", "cluster-2");
-    assertThat(cmd.get(1)).isEqualTo("-cp");
+    assertThat(cmd.subList(1, 1 + LocalProcessLauncher.VK_JVM_OPTIONS.size()))
+        .isEqualTo(LocalProcessLauncher.VK_JVM_OPTIONS);
+    assertThat(cmd.get(1 + LocalProcessLauncher.VK_JVM_OPTIONS.size())).isEqualTo("-cp");
     assertThat(Files.exists(Path.of(cmd.get(0)))).isTrue();
+  }
+
+  @Test
+  void jvmOptionsCanBeReplacedThroughTheEnvironment() {
+    assertThat(LocalProcessLauncher.vkJvmOptions(java.util.Map.of())).isEqualTo(LocalProcessLauncher.VK_JVM_OPTIONS);
+    assertThat(LocalProcessLauncher.vkJvmOptions(java.util.Map.of("PONTOON_VK_JAVA_OPTS", "  ")))
+        .isEqualTo(LocalProcessLauncher.VK_JVM_OPTIONS);
+    assertThat(LocalProcessLauncher.vkJvmOptions(java.util.Map.of("PONTOON_VK_JAVA_OPTS", " -Xmx256m  -XX:+UseSerialGC ")))
+        .containsExactly("-Xmx256m", "-XX:+UseSerialGC");
   }
 }

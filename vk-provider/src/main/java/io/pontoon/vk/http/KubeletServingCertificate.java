@@ -7,18 +7,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -27,6 +31,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -37,36 +43,77 @@ import org.slf4j.LoggerFactory;
  * The kubelet endpoint's serving certificate, obtained as a kubelet does: a CSR for
  * {@code system:node:<node>} with signer {@code kubernetes.io/kubelet-serving}, so an API server
  * that verifies kubelets (as the sandbox does, and kube-apiserver with
- * {@code --kubelet-certificate-authority}) trusts it. The key never leaves this process. When the
- * CSR cannot be made or approved, a self-signed certificate serves instead, and the log says that
- * {@code kubectl logs} may then fail.
+ * {@code --kubelet-certificate-authority}) trusts it. The key never leaves this process.
+ *
+ * <p>The endpoint does not wait for it: it serves at once with a self-signed certificate for the
+ * same key ({@link #selfSigned}), so the node registers and turns Ready without a CSR round trip,
+ * and swaps in the issued one when it arrives ({@link #issued}). When the CSR cannot be made or
+ * approved, the self-signed certificate stays, and the log says that {@code kubectl logs} may
+ * then fail.
  */
 final class KubeletServingCertificate {
   private static final Logger LOG = LoggerFactory.getLogger(KubeletServingCertificate.class);
   static final String SIGNER = "kubernetes.io/kubelet-serving";
 
-  private KubeletServingCertificate() {}
+  private final String nodeName;
+  private final String nodeIp;
+  private final KeyPair keys;
 
-  static KeyCertOptions obtain(KubernetesClient home, String nodeName, String nodeIp, Duration timeout) {
+  KubeletServingCertificate(String nodeName, String nodeIp) {
+    this.nodeName = nodeName;
+    this.nodeIp = nodeIp;
     try {
-      return viaCsr(home, nodeName, nodeIp, timeout);
-    } catch (Exception e) {
-      LOG.warn("event=kubelet-certificate-self-signed node={} reason=\"{}\" consequence=\"API servers that verify "
-          + "kubelet certificates will refuse kubectl logs for pods on this node\"", nodeName, e.getMessage());
-      return SelfSignedCertificate.create(nodeIp).keyCertOptions();
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+      gen.initialize(new ECGenParameterSpec("secp256r1"));
+      this.keys = gen.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM cannot make EC P-256 keys", e);
     }
   }
 
-  private static KeyCertOptions viaCsr(KubernetesClient home, String nodeName, String nodeIp, Duration timeout)
-      throws Exception {
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-    gen.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair keys = gen.generateKeyPair();
+  /** A self-signed certificate for the key, the node name and address: served until {@link #issued} answers. */
+  KeyCertOptions selfSigned() {
+    try {
+      Instant now = Instant.now();
+      X500Name subject = new X500Name("O=system:nodes,CN=system:node:" + nodeName);
+      var builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic())
+          .addExtension(Extension.subjectAlternativeName, false, sans());
+      X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+      return new PemKeyCertOptions().setKeyValue(Buffer.buffer(pem(keys.getPrivate()))).setCertValue(Buffer.buffer(pem(cert)));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make the kubelet endpoint's self-signed certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The certificate from the CSR API (blocks up to {@code timeout} for approval and signing), or
+   * empty after a warning when there is none.
+   */
+  Optional<KeyCertOptions> issued(KubernetesClient home, Duration timeout) {
+    try {
+      return Optional.of(viaCsr(home, timeout));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (Exception e) {
+      if (Thread.currentThread().isInterrupted()) return Optional.empty();
+      LOG.warn("event=kubelet-certificate-self-signed node={} reason=\"{}\" consequence=\"API servers that verify "
+          + "kubelet certificates will refuse kubectl logs for pods on this node\"", nodeName, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private GeneralNames sans() {
     List<GeneralName> sans = new ArrayList<>();
     sans.add(new GeneralName(GeneralName.dNSName, nodeName));
     if (isIp(nodeIp)) sans.add(new GeneralName(GeneralName.iPAddress, nodeIp));
+    return new GeneralNames(sans.toArray(GeneralName[]::new));
+  }
+
+  private KeyCertOptions viaCsr(KubernetesClient home, Duration timeout) throws Exception {
     ExtensionsGenerator ext = new ExtensionsGenerator();
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+    ext.addExtension(Extension.subjectAlternativeName, false, sans());
     var request = new JcaPKCS10CertificationRequestBuilder(
         new X500Name("O=system:nodes,CN=system:node:" + nodeName), keys.getPublic())
         .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())

@@ -9,7 +9,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ServerSSLOptions;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -27,6 +31,12 @@ public final class VkHttpServers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VkHttpServers.class);
 
   private final Vertx vertx = Vertx.vertx();
+  /** Waits for the serving certificate off the start-up path; interrupted on close. */
+  private final ExecutorService certificates = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kubelet-certificate");
+    t.setDaemon(true);
+    return t;
+  });
   private final KubernetesClient foreign;
   private final Function<String, String> twinNamespace;
   private final Supplier<String> metrics;
@@ -42,13 +52,25 @@ public final class VkHttpServers implements AutoCloseable {
     this.ready = ready;
   }
 
-  /** Starts both; {@code metricsPort} -1 starts no metrics server. Returns the kubelet port. */
+  /**
+   * Starts both; {@code metricsPort} -1 starts no metrics server. Returns the kubelet port at
+   * once: the endpoint serves a self-signed certificate until the one requested from the home
+   * cluster's CSR API arrives (in the background), so the node need not wait for a signer.
+   */
   public int start(KubernetesClient home, String nodeName, String host, int kubeletPort, int metricsPort)
       throws Exception {
-    var cert = KubeletServingCertificate.obtain(home, nodeName, host, java.time.Duration.ofSeconds(30));
-    kubelet = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert))
+    KubeletServingCertificate cert = new KubeletServingCertificate(nodeName, host);
+    kubelet = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.selfSigned()))
         .requestHandler(this::kubeletRequest)
         .listen(kubeletPort, "0.0.0.0").await(30, TimeUnit.SECONDS);
+    certificates.execute(() -> cert.issued(home, Duration.ofSeconds(30)).ifPresent(issued ->
+        kubelet.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(issued)).onComplete(r -> {
+          if (r.succeeded()) {
+            LOG.info("event=kubelet-certificate-serving node={}", nodeName);
+          } else {
+            LOG.warn("event=kubelet-certificate-not-applied node={} error=\"{}\"", nodeName, r.cause().getMessage());
+          }
+        })));
     if (metricsPort >= 0) {
       metricsServer = vertx.createHttpServer().requestHandler(this::metricsRequest)
           .listen(metricsPort, "0.0.0.0").await(30, TimeUnit.SECONDS);
@@ -133,6 +155,7 @@ public final class VkHttpServers implements AutoCloseable {
 
   @Override
   public void close() {
+    certificates.shutdownNow();
     vertx.close().await();
   }
 }

@@ -64,6 +64,11 @@ public final class NodeController implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> safely("probe", health::probe), probe, probe, TimeUnit.MILLISECONDS);
   }
 
+  /** Writes the node's status soon (off the caller's thread), e.g. once the kubelet port is known. */
+  public void refreshStatus() {
+    timers.execute(() -> safely("status", this::updateStatus));
+  }
+
   private void safely(String what, Runnable r) {
     try {
       r.run();
