@@ -68,6 +68,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--gateway-endpoint", paramLabel = "HOST:PORT", description = "This cluster's gateway (default: advertise host and 51820).")
   String gatewayEndpoint;
 
+  @Option(names = "--gateway-netns", paramLabel = "NAME", description = "Network namespace the agent starts gateway processes in (sandbox dataplane mode).")
+  String gatewayNetns;
+
   @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: stderr, each line prefixed [vk CLUSTER]).")
   Path vkLogDir;
 

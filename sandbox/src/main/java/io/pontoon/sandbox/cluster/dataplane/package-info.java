@@ -6,13 +6,20 @@
  * <h2>Topology of one cluster (index ci, defaults shown)</h2>
  *
  * <pre>
+ *  pontoon-&lt;sid&gt;-wan  (the WAN, one per sandbox, 100.127.0.0/24)
+ *    bridge pw&lt;sid&gt;wan ── pf&lt;sid&gt;c&lt;ci&gt; (one per cluster)
+ *              │
+ *  pontoon-&lt;sid&gt;-gw-&lt;cluster&gt;  (gateway)
+ *    pe&lt;sid&gt;c&lt;ci&gt; 100.127.0.ci/24, pg&lt;sid&gt;c&lt;ci&gt; 100.64.ci.254/24
+ *    routes: every node's podCIDR via its underlay address; ip_forward=1, rp_filter=0
+ *              │
  *  pontoon-&lt;sid&gt;-c&lt;ci&gt;  (underlay, 100.64.ci.0/24)
- *    bridge pc&lt;sid&gt;c&lt;ci&gt;  ── pv&lt;sid&gt;n1 ── … ── pv&lt;sid&gt;nN ──  [ph&lt;sid&gt;c&lt;ci&gt; → gateway namespace, 100.64.ci.254]
+ *    bridge pc&lt;sid&gt;c&lt;ci&gt;  ── pv&lt;sid&gt;n1 ── … ── pv&lt;sid&gt;nN ── ph&lt;sid&gt;c&lt;ci&gt;
  *              │                              │
  *  pontoon-&lt;sid&gt;-c&lt;ci&gt;-n1 (node 1)        pontoon-&lt;sid&gt;-c&lt;ci&gt;-nN (node N)
  *    pu&lt;sid&gt;n1 100.64.ci.1/24                pu&lt;sid&gt;nN 100.64.ci.N/24
  *    bridge pb&lt;sid&gt;n1 10.244.1.1/24          bridge pb&lt;sid&gt;nN …
- *    routes: other nodes' podCIDRs via their underlay address; extra CIDRs via the gateway
+ *    routes: other nodes' podCIDRs via their underlay address; default via the gateway 100.64.ci.254
  *    ip_forward=1
  *              │ pp&lt;sid&gt;&lt;h7&gt;
  *  pontoon-&lt;sid&gt;-p-&lt;h10&gt; (pod)
