@@ -105,10 +105,13 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
   /**
    * {@code java -cp <this classpath> io.pontoon.cli.Main}: the agent runs from the {@code pontoon}
    * jar, which holds the cli (peering cannot depend on it), as the virtual-kubelet launcher does.
+   * A gateway watches two kinds and runs commands: a small heap and the client compiler keep one
+   * per peering cheap on a small machine.
    */
   public static List<String> pontoonMain() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-cp", System.getProperty("java.class.path"), "io.pontoon.cli.Main");
+    return List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), "io.pontoon.cli.Main");
   }
 
   /**
