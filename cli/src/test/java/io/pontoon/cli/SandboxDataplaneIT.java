@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pontoon sandbox up --dataplane} with real packets: pods are network namespaces running
  * real processes; two pods of a cluster talk TCP, a pod in each cluster holds the same IP (the
- * pod CIDRs overlap) and each answers for itself; {@code down} leaves no namespace, link or
- * process behind. Needs root and iproute2; outside CI it skips when they are missing.
+ * pod CIDRs overlap) and each answers for itself; each cluster's gateway namespace reaches its
+ * pods and the other gateway over the WAN; {@code down} leaves no namespace, link, process or
+ * lock file behind. Needs root and iproute2; outside CI it skips when they are missing.
  */
 class SandboxDataplaneIT {
   private static final Path JAR = Path.of("target", "pontoon.jar");
@@ -79,7 +80,8 @@ class SandboxDataplaneIT {
   void podsTalkAndOverlappingClustersStayApart() throws Exception {
     requireDataplane();
     Path dir = tmp.resolve("dp");
-    Run up = pontoon("sandbox", "up", "--dir", dir.toString(), "--dataplane", "--nodes", "2");
+    Run up = pontoon("sandbox", "up", "--dir", dir.toString(), "--dataplane", "--nodes", "2", "--timeout",
+        "240s");
     assertThat(up.code()).as(up.out()).isZero();
     String sandboxId = null;
     try {
@@ -115,6 +117,28 @@ class SandboxDataplaneIT {
       assertThat(own.out().trim()).as("cluster-2's pod at the same IP answers for cluster-2").isEqualTo("cluster-2");
       assertThat(kubectl(dir, "cluster-1", "logs", "srv").out()).contains("GET /index.html");
       sandboxId = clientNs.split("-")[1];
+
+      // each cluster's gateway namespace: recorded, shown by status, on the WAN and on its underlay
+      Run status = pontoon("sandbox", "status", "--dir", dir.toString(), "-o", "json");
+      com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(status.out());
+      String gw1 = rows.get(0).path("gatewayNetns").asText();
+      String gw2 = rows.get(1).path("gatewayNetns").asText();
+      assertThat(gw1).isEqualTo("pontoon-" + sandboxId + "-gw-cluster-1");
+      assertThat(gw2).isEqualTo("pontoon-" + sandboxId + "-gw-cluster-2");
+      assertThat(rows.get(0).path("gatewayAddress").asText()).isEqualTo("100.127.0.1");
+      assertThat(rows.get(1).path("gatewayAddress").asText()).isEqualTo("100.127.0.2");
+      assertThat(pontoon("sandbox", "status", "--dir", dir.toString()).out()).contains(gw1, "100.127.0.2");
+      await().atMost(DEADLINE).untilAsserted(() -> {
+        assertThat(run(List.of("ip", "netns", "exec", gw1, "ping", "-n", "-c", "1", "-W", "1", "100.127.0.2")).code())
+            .isZero();
+        assertThat(run(List.of("ip", "netns", "exec", gw2, "ping", "-n", "-c", "1", "-W", "1", "100.127.0.1")).code())
+            .isZero();
+        assertThat(run(List.of("ip", "netns", "exec", clientNs, "ping", "-n", "-c", "1", "-W", "1", "100.64.1.254"))
+            .code()).isZero();
+        assertThat(run(List.of("ip", "netns", "exec", gw1, "ping", "-n", "-c", "1", "-W", "1", ips[0])).code())
+            .isZero();
+      });
     } finally {
       Run down = pontoon("sandbox", "down", "--dir", dir.toString());
       assertThat(down.code()).as(down.out()).isZero();
@@ -122,6 +146,7 @@ class SandboxDataplaneIT {
     String id = sandboxId;
     assertThat(run(List.of("ip", "netns", "list")).out()).doesNotContain("pontoon-" + id);
     assertThat(run(List.of("ip", "-o", "link")).out()).doesNotContain(id);
+    assertThat(Path.of("/var/run/pontoon-" + id + "-wan.lock")).doesNotExist();
     assertThat(run(List.of("pgrep", "-f", "http.server 8080")).out()).isBlank();
   }
 }

@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
         "  # find clusters under a DNS domain and on the LAN, announce this one there:",
         "  pontoon agent --cluster-name c1 --discovery-domain clusters.example.com --dns-server 10.0.0.53 --mdns",
         "  # in a cluster, the webhook behind a Service:",
-        "  pontoon agent --cluster-name c1 --webhook-service pontoon-system/pontoon-webhook:443"})
+        "  pontoon agent --cluster-name c1 --webhook-service pontoon-system/pontoon-webhook:443",
+        "  # sandbox dataplane mode (root): one 'pontoon gateway' per peering in namespace gw-1:",
+        "  sudo pontoon agent --cluster-name c1 --gateway-netns gw-1 --gateway-endpoint 100.127.0.1:51820"})
 public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", required = true, description = "This cluster's name (a DNS-1123 label, fixed once chosen).")
   String clusterName;
@@ -67,6 +69,9 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--gateway-endpoint", paramLabel = "HOST:PORT", description = "This cluster's gateway (default: advertise host and 51820).")
   String gatewayEndpoint;
+
+  @Option(names = "--gateway-netns", paramLabel = "NAME", description = "Network namespace the agent starts gateway processes in (sandbox dataplane mode).")
+  String gatewayNetns;
 
   @Option(names = "--vk-log-dir", description = "Directory for the virtual kubelets' logs (default: stderr, each line prefixed [vk CLUSTER]).")
   Path vkLogDir;
@@ -118,13 +123,15 @@ public final class AgentCommand implements Callable<Integer> {
         throw usage("--advertise-address must be HOST or HOST:PORT, got " + advertise);
       }
     }
+    checkGateway();
     OffloadingComponent.Webhook webhook = webhookOptions();
     DiscoveryComponent.Settings discovery = discoverySettings();
     var kube = PontoonCommand.kubeOptions(spec);
     AgentConfig config = AgentConfig.defaults(clusterName).withPorts(peeringPort, metricsPort).withBindHost(bindAddress)
         .withAdvertise(host, port).withCidrs(podCidr, serviceCidr).withSharingPercentage(sharingPercentage)
         .withApiServerUrl(apiServerUrl).withGatewayEndpoint(gatewayEndpoint)
-        .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir);
+        .withHomeKubeconfig(kube.kubeconfig() == null ? null : kube.kubeconfig().toAbsolutePath()).withVkLogDir(vkLogDir)
+        .withGatewayNetns(gatewayNetns);
     KubernetesClient client = kube.client();
     Agent agent = new Agent(config, client).withComponent(new OffloadingComponent(webhook));
     if (discovery.enabled()) agent.withComponent(new DiscoveryComponent(discovery));
@@ -149,6 +156,37 @@ public final class AgentCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  private void checkGateway() {
+    if (gatewayEndpoint != null) {
+      try {
+        io.pontoon.peering.network.PeerTunnels.endpoint(gatewayEndpoint);
+      } catch (IllegalArgumentException e) {
+        throw usage("--gateway-endpoint: " + e.getMessage() + " (like 100.127.0.1:51820)");
+      }
+    }
+    if (gatewayNetns == null) return;
+    if (!gatewayNetns.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw usage("--gateway-netns must be the name of a network namespace (see 'ip netns list'), got " + gatewayNetns);
+    }
+    if (!Files.exists(Path.of("/var/run/netns", gatewayNetns))) {
+      throw new UserError("network namespace '" + gatewayNetns + "' does not exist (see 'ip netns list'); "
+          + "create it (sandbox up --dataplane does) or drop --gateway-netns");
+    }
+    if (!isRoot()) {
+      throw new UserError("--gateway-netns needs root: the agent starts 'pontoon gateway' in " + gatewayNetns
+          + " and removes its WireGuard interfaces and nft tables there; run it with sudo or drop --gateway-netns");
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private DiscoveryComponent.Settings discoverySettings() {

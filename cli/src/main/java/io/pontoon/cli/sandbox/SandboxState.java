@@ -1,6 +1,7 @@
 package io.pontoon.cli.sandbox;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -19,9 +20,23 @@ import java.util.Optional;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SandboxState(String sandboxId, boolean dataplane, List<Cluster> clusters) {
 
-  /** One cluster process. */
+  /**
+   * One cluster process.
+   *
+   * @param gatewayNetns the cluster's gateway network namespace (dataplane only; null otherwise and
+   *     in state files written before gateways existed)
+   * @param gatewayAddress the gateway's WAN address, where other clusters' gateways reach it
+   *     (dataplane only, else null)
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Cluster(String name, long pid, String url, String kubeconfig, String log, long agentPid) {
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Cluster(String name, long pid, String url, String kubeconfig, String log, long agentPid,
+      String gatewayNetns, String gatewayAddress) {
+    /** Without a gateway (no dataplane). */
+    public Cluster(String name, long pid, String url, String kubeconfig, String log, long agentPid) {
+      this(name, pid, url, kubeconfig, log, agentPid, null, null);
+    }
+
     /** Without an agent (state files written before agents existed read as agentPid 0). */
     public Cluster(String name, long pid, String url, String kubeconfig, String log) {
       this(name, pid, url, kubeconfig, log, 0);

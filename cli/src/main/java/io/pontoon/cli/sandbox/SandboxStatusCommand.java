@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the clusters of a sandbox: process, API endpoint, nodes ready, pods.",
+    description = {"Show the clusters of a sandbox: process, API endpoint, nodes ready, pods;",
+        "with --dataplane also each cluster's gateway: its WAN address and network namespace."},
     footerHeading = "%nExamples:%n",
     footer = {"  pontoon sandbox status --dir /tmp/pontoon", "  pontoon sandbox status --dir /tmp/pontoon -o json"})
 public final class SandboxStatusCommand implements Callable<Integer> {
@@ -36,9 +37,15 @@ public final class SandboxStatusCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** One row of the status. */
+  /**
+   * One row of the status.
+   *
+   * @param gatewayNetns the cluster's gateway network namespace (dataplane only)
+   * @param gatewayAddress the gateway's WAN address (dataplane only)
+   */
   public record ClusterStatus(String name, long pid, boolean running, String endpoint, String kubeconfig,
-      int nodes, int nodesReady, int pods, int podsRunning, String error) {}
+      int nodes, int nodesReady, int pods, int podsRunning, String gatewayNetns, String gatewayAddress,
+      String error) {}
 
   @Override
   public Integer call() throws Exception {
@@ -50,12 +57,14 @@ public final class SandboxStatusCommand implements Callable<Integer> {
     if (output == Output.json) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
     } else {
-      out.printf(Locale.ROOT, "%-12s %-8s %-8s %-28s %-7s %-9s%n", "CLUSTER", "PID", "STATE", "ENDPOINT", "NODES",
-          "PODS");
+      boolean gateways = rows.stream().anyMatch(r -> r.gatewayNetns() != null);
+      String format = "%-12s %-8s %-8s %-28s %-7s %-9s" + (gateways ? " %-15s %s" : "") + "%n";
+      out.printf(Locale.ROOT, format, "CLUSTER", "PID", "STATE", "ENDPOINT", "NODES", "PODS", "GATEWAY-WAN",
+          "GATEWAY-NETNS");
       for (ClusterStatus r : rows) {
-        out.printf(Locale.ROOT, "%-12s %-8d %-8s %-28s %-7s %-9s%n", r.name(), r.pid(),
-            r.running() ? "Running" : "Stopped", r.endpoint(), r.nodesReady() + "/" + r.nodes(),
-            r.podsRunning() + "/" + r.pods());
+        out.printf(Locale.ROOT, format, r.name(), Long.toString(r.pid()), r.running() ? "Running" : "Stopped",
+            r.endpoint(), r.nodesReady() + "/" + r.nodes(), r.podsRunning() + "/" + r.pods(),
+            orNone(r.gatewayAddress()), orNone(r.gatewayNetns()));
         if (r.error() != null) out.println("  " + r.error());
       }
     }
@@ -63,10 +72,14 @@ public final class SandboxStatusCommand implements Callable<Integer> {
     return rows.stream().allMatch(ClusterStatus::running) ? 0 : 1;
   }
 
+  private static String orNone(String s) {
+    return s == null ? "<none>" : s;
+  }
+
   private static ClusterStatus statusOf(SandboxState.Cluster c) {
     boolean alive = ProcessHandle.of(c.pid()).map(ProcessHandle::isAlive).orElse(false);
     if (!alive) return new ClusterStatus(c.name(), c.pid(), false, c.url(), c.kubeconfig(), 0, 0, 0, 0,
-        "the cluster process is not running; see " + c.log());
+        c.gatewayNetns(), c.gatewayAddress(), "the cluster process is not running; see " + c.log());
     try {
       Config config = Config.fromKubeconfig(Files.readString(Path.of(c.kubeconfig())));
       config.setRequestTimeout(5_000);
@@ -80,11 +93,11 @@ public final class SandboxStatusCommand implements Callable<Integer> {
         int running = (int) pods.stream().filter(p -> p.getStatus() != null
             && "Running".equals(p.getStatus().getPhase())).count();
         return new ClusterStatus(c.name(), c.pid(), true, c.url(), c.kubeconfig(), nodes.size(), ready, pods.size(),
-            running, null);
+            running, c.gatewayNetns(), c.gatewayAddress(), null);
       }
     } catch (Exception e) {
-      return new ClusterStatus(c.name(), c.pid(), true, c.url(), c.kubeconfig(), 0, 0, 0, 0,
-          "the API server did not answer: " + e.getMessage());
+      return new ClusterStatus(c.name(), c.pid(), true, c.url(), c.kubeconfig(), 0, 0, 0, 0, c.gatewayNetns(),
+          c.gatewayAddress(), "the API server did not answer: " + e.getMessage());
     }
   }
 }

@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
         "  kubectl --kubeconfig /tmp/pontoon/cluster-1/kubeconfig get nodes",
         "  pontoon sandbox up --dir /tmp/pontoon --clusters 3 --nodes 4 --dataplane   # as root"})
 public final class SandboxUpCommand implements Callable<Integer> {
+  /** The first WireGuard port of every gateway; the agent gives each further tunnel the next free one. */
+  static final int GATEWAY_PORT = 51820;
+
   @Option(names = "--dir", required = true, description = "Directory that holds the sandbox's files.")
   Path dir;
 
@@ -94,17 +97,22 @@ public final class SandboxUpCommand implements Callable<Integer> {
         out.println("✔ " + name + " ready at " + url);
         out.flush();
         // Each cluster gets its agent (identity, peering service, peerings), as in a real cluster.
-        Process agent = startAgent(name, cdir);
+        // With the dataplane the agent runs its gateways in the cluster's gateway namespace, reachable on the WAN.
+        String gatewayNetns = shape.dataplane ? Dataplane.gatewayNetnsName(new SandboxId(sandboxId), name) : null;
+        String gatewayAddress = shape.dataplane ? Dataplane.gatewayWanAddress(i) : null;
+        Process agent = startAgent(name, cdir, gatewayNetns, gatewayAddress);
         agents.add(agent);
         String peeringUrl = awaitAgent(name, cdir, agent, deadline);
         state.add(new SandboxState.Cluster(name, p.pid(), url, cdir.resolve("kubeconfig").toString(),
-            cdir.resolve("cluster.log").toString(), agent.pid()));
+            cdir.resolve("cluster.log").toString(), agent.pid(), gatewayNetns, gatewayAddress));
         out.println("✔ " + name + " agent serving peering at " + peeringUrl + " (log " + cdir.resolve("agent.log") + ")");
         out.flush();
       }
     } catch (RuntimeException | IOException | InterruptedException e) {
-      agents.forEach(Process::destroy);
-      started.forEach(Process::destroy);
+      stopAll(agents);
+      stopAll(started);
+      // nothing was recorded, so 'down' cannot find what the clusters made: remove it now
+      if (shape.dataplane) Dataplane.cleanup(new SandboxId(sandboxId));
       throw e;
     }
     new SandboxState(sandboxId, shape.dataplane, state).write(dir);
@@ -117,17 +125,45 @@ public final class SandboxUpCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Process startAgent(String name, Path cdir) throws IOException {
+  private Process startAgent(String name, Path cdir, String gatewayNetns, String gatewayAddress) throws IOException {
     Files.deleteIfExists(cdir.resolve("agent-ready"));
     List<String> cmd = new ArrayList<>(Launcher.selfCommand());
-    cmd.addAll(List.of("--kubeconfig", cdir.resolve("kubeconfig").toString(), "agent", "--cluster-name", name,
-        "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--peering-port", "0",
-        "--metrics-port", "0", "--webhook-port", "0", "--pod-cidr", shape.podCidr, "--service-cidr", shape.serviceCidr,
-        "--vk-log-dir", cdir.toString(), "--ready-file", cdir.resolve("agent-ready").toString()));
+    cmd.addAll(agentArgs(cdir, name, shape.podCidr, shape.serviceCidr, gatewayNetns, gatewayAddress));
     return new ProcessBuilder(cmd)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(cdir.resolve("agent.log").toFile()))
         .redirectErrorStream(true).start();
+  }
+
+  /** Stops processes (SIGTERM, so clusters remove their namespaces), waiting boundedly for each. */
+  private static void stopAll(List<Process> processes) {
+    processes.forEach(Process::destroy);
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * The arguments of a cluster's agent; with a gateway namespace (dataplane only) also
+   * {@code --gateway-netns NS --gateway-endpoint WAN_IP:51820}.
+   */
+  static List<String> agentArgs(Path cdir, String name, String podCidr, String serviceCidr, String gatewayNetns,
+      String gatewayAddress) {
+    List<String> args = new ArrayList<>(List.of("--kubeconfig", cdir.resolve("kubeconfig").toString(), "agent",
+        "--cluster-name", name, "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+        "--peering-port", "0", "--metrics-port", "0", "--webhook-port", "0", "--pod-cidr", podCidr,
+        "--service-cidr", serviceCidr, "--vk-log-dir", cdir.toString(),
+        "--ready-file", cdir.resolve("agent-ready").toString()));
+    if (gatewayNetns != null) {
+      args.addAll(List.of("--gateway-netns", gatewayNetns, "--gateway-endpoint", gatewayAddress + ":"
+          + GATEWAY_PORT));
+    }
+    return args;
   }
 
   private static String awaitAgent(String name, Path cdir, Process p, Instant deadline)

@@ -28,7 +28,9 @@ class AgentCommandTest {
       "--webhook-port=70000|--webhook-port must be 0..65535",
       "--mdns-interface=eth0|--mdns-interface needs --mdns",
       "--dns-server=10.0.0.53|--dns-server needs --discovery-domain",
-      "--discovery-domain=bad_domain!|--discovery-domain must be a DNS domain"})
+      "--discovery-domain=bad_domain!|--discovery-domain must be a DNS domain",
+      "--gateway-netns=bad/name|--gateway-netns must be the name of a network namespace",
+      "--gateway-endpoint=100.127.0.1|--gateway-endpoint: gateway endpoint must be HOST:PORT"})
   void refusesBadFlagsWithAClearMessage(String flag, String message) {
     String[] r = run("agent", "--cluster-name", "c1", flag);
     assertThat(r[0]).isEqualTo("2");
@@ -43,12 +45,28 @@ class AgentCommandTest {
   }
 
   @Test
+  void aMissingGatewayNamespaceIsNamed() {
+    String[] r = run("agent", "--cluster-name", "c1", "--gateway-netns", "pontoon-no-such-netns");
+    assertThat(r[0]).isEqualTo("1");
+    assertThat(r[1]).contains("network namespace 'pontoon-no-such-netns' does not exist");
+  }
+
+  @Test
+  void theGatewayCommandTheAgentRunsParses() {
+    // what LocalGatewayLauncher runs: --kubeconfig after the subcommand (inherited option)
+    String[] r = run("gateway", "--kubeconfig", "/nonexistent/kubeconfig", "--peer", "not-an-id", "--netns", "gw-1",
+        "--listen-port", "51821", "--metrics-port", "0");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("--peer must be a cluster ID").doesNotContain("Unknown option");
+  }
+
+  @Test
   void helpShowsTheNewFlags() {
     StringWriter out = new StringWriter();
     var cl = PontoonCommand.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.execute("agent", "--help");
     assertThat(out.toString()).contains("--webhook-port", "--webhook-service", "--discovery-domain", "--dns-server",
-        "--mdns", "--mdns-interface");
+        "--mdns", "--mdns-interface", "--gateway-netns");
   }
 }

@@ -9,7 +9,11 @@ import io.pontoon.api.Crds;
 import io.pontoon.peering.foreigncluster.ForeignClusterController;
 import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import io.pontoon.peering.foreigncluster.VirtualKubeletLauncher;
+import io.pontoon.peering.gateway.GatewayController;
+import io.pontoon.peering.gateway.GatewayLauncher;
+import io.pontoon.peering.gateway.LocalGatewayLauncher;
 import io.pontoon.peering.handshake.CidrAssigner;
+import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.network.IpamCidrAssigner;
 import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.ProviderHandshake;
@@ -38,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * side), refreshes grants (provider side), and starts the plugged-in {@link AgentComponent}s.
  *
  * <p>Extension points, set before {@link #start()}: {@link #withComponent}, {@link #withCidrAssigner},
- * {@link #withLauncher}.
+ * {@link #withLauncher}, {@link #withGatewayLauncher}.
  */
 public final class Agent implements AutoCloseable {
   public static final String VERSION = "v1alpha1";
@@ -51,6 +55,8 @@ public final class Agent implements AutoCloseable {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private CidrAssigner cidrs;
   private VirtualKubeletLauncher launcher;
+  private GatewayLauncher gatewayLauncher;
+  private GatewayController gatewayController;
   private Vertx vertx;
   private PeeringService service;
   private MetricsServer metricsServer;
@@ -84,6 +90,15 @@ public final class Agent implements AutoCloseable {
     return this;
   }
 
+  /**
+   * How gateways run (default: with {@code gatewayNetns} a {@link LocalGatewayLauncher} in that
+   * namespace, else none).
+   */
+  public Agent withGatewayLauncher(GatewayLauncher l) {
+    this.gatewayLauncher = Objects.requireNonNull(l);
+    return this;
+  }
+
   public void start() throws Exception {
     long t0 = System.nanoTime();
     IdentityStore store = new IdentityStore(client);
@@ -101,8 +116,10 @@ public final class Agent implements AutoCloseable {
     if (cidrs == null) cidrs = IpamCidrAssigner.of(client, config.podCidr(), config.serviceCidr());
     String gateway = config.gatewayEndpoint() != null ? config.gatewayEndpoint()
         : config.advertiseHost() + ":" + io.pontoon.api.PontoonNames.DEFAULT_WIREGUARD_PORT;
+    // One PeerTunnels for both directions: every Tunnel here gets its own listen port.
+    PeerTunnels tunnels = new PeerTunnels(client, PeerTunnels.port(gateway));
     ProviderHandshake provider = new ProviderHandshake(client, new ProviderSettings(identity, network, apiServerUrl,
-        caPem, gateway, config.sharingPercentage()), new TokenStore(client), cidrs, config.csrTimeout());
+        caPem, gateway, config.sharingPercentage()), new TokenStore(client), cidrs, config.csrTimeout(), tunnels);
     AtomicReference<ClientCertVerifier> verifier = new AtomicReference<>();
     service = new PeeringService(vertx, tls,
         PeeringService.backend(new Messages.Identity(identity.id(), identity.name(), fingerprint, VERSION, network), provider,
@@ -118,9 +135,17 @@ public final class Agent implements AutoCloseable {
       launcher = new LocalProcessLauncher(LocalProcessLauncher.virtualKubeletCommand(config.homeKubeconfig()),
           config.vkLogDir(), Duration.ofSeconds(1));
     }
+    boolean gateways = gatewayLauncher != null || config.gatewayNetns() != null;
+    if (gatewayLauncher == null) {
+      gatewayLauncher = config.gatewayNetns() == null ? GatewayLauncher.none()
+          : LocalGatewayLauncher.of(config.gatewayNetns(), config.homeKubeconfig());
+    }
     fcController = new ForeignClusterController(client, identity, network, launcher, cidrs,
-        new ForeignClusterController.Settings(config.refresh(), config.unpeerTimeout(), config.finalizerGrace(), 2));
+        new ForeignClusterController.Settings(config.refresh(), config.unpeerTimeout(), config.finalizerGrace(), 2),
+        tunnels, gateways);
     fcController.start();
+    gatewayController = new GatewayController(client, gatewayLauncher);
+    gatewayController.start();
     Gauge.builder("pontoon_agent_foreigncluster_queue_depth", fcController, ForeignClusterController::queueDepth)
         .register(metrics);
     grants = new GrantRefresher(client, provider);
@@ -165,6 +190,10 @@ public final class Agent implements AutoCloseable {
     return launcher;
   }
 
+  public GatewayLauncher gatewayLauncher() {
+    return gatewayLauncher;
+  }
+
   private static String stripSlash(String s) {
     return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
@@ -181,6 +210,8 @@ public final class Agent implements AutoCloseable {
     }
     if (grants != null) grants.close();
     if (fcController != null) fcController.close();
+    if (gatewayController != null) gatewayController.close();
+    if (gatewayLauncher != null) gatewayLauncher.close();
     if (launcher != null) launcher.close();
     if (metricsServer != null) metricsServer.close();
     if (service != null) service.close();

@@ -15,16 +15,18 @@ import java.time.Duration;
  * @param gatewayEndpoint HOST:PORT of this cluster's gateway (null: advertise host and 51820)
  * @param homeKubeconfig the kubeconfig file the agent uses, handed to virtual kubelets (null: in-cluster)
  * @param vkLogDir where child virtual kubelets log (null: the agent's stderr, prefixed)
+ * @param gatewayNetns network namespace the agent starts one {@code pontoon gateway} per Tunnel in
+ *     (sandbox dataplane mode, root); null: the agent starts no gateway
  */
 public record AgentConfig(
     String clusterName, String bindHost, int peeringPort, String advertiseHost, int advertisePort,
     String podCidr, String serviceCidr, int metricsPort, int sharingPercentage, String apiServerUrl,
-    String gatewayEndpoint, Path homeKubeconfig, Path vkLogDir, Duration refresh, Duration unpeerTimeout,
+    String gatewayEndpoint, Path homeKubeconfig, Path vkLogDir, String gatewayNetns, Duration refresh, Duration unpeerTimeout,
     Duration finalizerGrace, Duration csrTimeout) {
 
   public static AgentConfig defaults(String clusterName) {
     return new AgentConfig(clusterName, "0.0.0.0", 8443, "127.0.0.1", 0, "10.244.0.0/16", "10.96.0.0/12",
-        9090, 50, null, null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        9090, 50, null, null, null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofSeconds(30));
   }
 
@@ -36,73 +38,79 @@ public record AgentConfig(
 
   public AgentConfig withPorts(int peering, int metrics) {
     return new AgentConfig(clusterName, bindHost, peering, advertiseHost, advertisePort, podCidr, serviceCidr, metrics,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withBindHost(String h) {
     return new AgentConfig(clusterName, h, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withAdvertise(String host, int port) {
     return new AgentConfig(clusterName, bindHost, peeringPort, host, port, podCidr, serviceCidr, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withCidrs(String pods, String services) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, pods, services, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withSharingPercentage(int p) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, p, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        metricsPort, p, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withApiServerUrl(String u) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, u, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        metricsPort, sharingPercentage, u, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withGatewayEndpoint(String g) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, g, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        metricsPort, sharingPercentage, apiServerUrl, g, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withHomeKubeconfig(Path k) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, k, vkLogDir, refresh, unpeerTimeout,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, k, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withVkLogDir(Path d) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, d, refresh, unpeerTimeout,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, d, gatewayNetns, refresh, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withRefresh(Duration d) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, d, unpeerTimeout,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, d, unpeerTimeout,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withUnpeerTimeout(Duration d) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, d,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, d,
         finalizerGrace, csrTimeout);
   }
 
   public AgentConfig withFinalizerGrace(Duration d) {
     return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, refresh, unpeerTimeout,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
         d, csrTimeout);
+  }
+
+  public AgentConfig withGatewayNetns(String ns) {
+    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
+        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, ns, refresh,
+        unpeerTimeout, finalizerGrace, csrTimeout);
   }
 }

@@ -23,7 +23,6 @@ import io.pontoon.api.v1alpha1.ForeignClusterStatus;
 import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
 import io.pontoon.api.v1alpha1.Tunnel;
-import io.pontoon.api.v1alpha1.TunnelState;
 import io.pontoon.peering.handshake.CidrAssigner;
 import io.pontoon.peering.handshake.ConsumerCsr;
 import io.pontoon.peering.handshake.HandshakeClient;
@@ -32,6 +31,7 @@ import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.PeeringException;
 import io.pontoon.peering.network.NetworkReadiness;
 import io.pontoon.peering.network.PeerTunnels;
+import io.pontoon.peering.network.TunnelReadiness;
 import io.pontoon.peering.tenant.TenantProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public final class ForeignClusterController implements AutoCloseable {
   public static final String KEY_GATEWAY_PUBLIC_KEY = "gatewayPublicKey";
   public static final String KEY_REMOTE_TENANT_NAMESPACE = "remoteTenantNamespace";
   /** TunnelUp Unknown: the Tunnel exists but no gateway has reported on it. */
-  public static final String REASON_GATEWAY_NOT_RUNNING = "GatewayNotRunning";
+  public static final String REASON_GATEWAY_NOT_RUNNING = TunnelReadiness.REASON_GATEWAY_NOT_RUNNING;
 
   /** How the controller behaves; tests shorten the intervals. */
   public record Settings(Duration refresh, Duration unpeerTimeout, Duration finalizerGrace, int workers) {
@@ -90,6 +90,7 @@ public final class ForeignClusterController implements AutoCloseable {
   private final HandshakeClient unpeerClient;
   private final TenantProvisioner tenants;
   private final PeerTunnels tunnels;
+  private final boolean gatewaysLaunched;
   private final Map<String, CachedClient> peerClients = new ConcurrentHashMap<>();
   private final ControllerLoop loop;
   private SharedIndexInformer<ForeignCluster> fcInformer;
@@ -100,6 +101,17 @@ public final class ForeignClusterController implements AutoCloseable {
 
   public ForeignClusterController(KubernetesClient client, ClusterIdentity me, Messages.Network myNetwork,
       VirtualKubeletLauncher launcher, CidrAssigner cidrs, Settings settings) {
+    this(client, me, myNetwork, launcher, cidrs, settings, new PeerTunnels(client), false);
+  }
+
+  /**
+   * @param tunnels the agent's one {@link PeerTunnels}, shared with the provider handshake
+   * @param gatewaysLaunched whether the agent starts gateways itself (only changes TunnelUp's hint)
+   */
+  public ForeignClusterController(KubernetesClient client, ClusterIdentity me, Messages.Network myNetwork,
+      VirtualKubeletLauncher launcher, CidrAssigner cidrs, Settings settings, PeerTunnels tunnels,
+      boolean gatewaysLaunched) {
+    this.gatewaysLaunched = gatewaysLaunched;
     this.client = client;
     this.me = me;
     this.myNetwork = myNetwork;
@@ -109,7 +121,7 @@ public final class ForeignClusterController implements AutoCloseable {
     this.handshakes = new HandshakeClient(Duration.ofSeconds(60));
     this.unpeerClient = new HandshakeClient(settings.unpeerTimeout());
     this.tenants = new TenantProvisioner(client);
-    this.tunnels = new PeerTunnels(client);
+    this.tunnels = tunnels;
     this.loop = new ControllerLoop("foreigncluster", this::reconcile);
   }
 
@@ -145,11 +157,29 @@ public final class ForeignClusterController implements AutoCloseable {
     informTunnels();
   }
 
-  /** TunnelUp follows the gateway's status writes; a Tunnel is named after its peer. */
+  /**
+   * TunnelUp follows the gateway's status writes at once; a Tunnel is named after its peer. Only
+   * updates that can change the condition count (the gateway rewrites bytes and RTT every probe).
+   */
   private void informTunnels() {
     tunnelInformer = client.resources(Tunnel.class).inAnyNamespace()
         .withLabel(PontoonNames.LABEL_MANAGED_BY, PontoonNames.MANAGED_BY_VALUE)
-        .inform(handler(t -> t.getMetadata().getName()), 0);
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Tunnel t) {
+            enqueue(t.getMetadata().getName());
+          }
+
+          @Override
+          public void onUpdate(Tunnel before, Tunnel after) {
+            if (TunnelReadiness.changed(before, after)) enqueue(after.getMetadata().getName());
+          }
+
+          @Override
+          public void onDelete(Tunnel t, boolean unknown) {
+            enqueue(t.getMetadata().getName());
+          }
+        }, 0);
   }
 
   public int queueDepth() {
@@ -198,7 +228,7 @@ public final class ForeignClusterController implements AutoCloseable {
         return x;
       });
     }
-    if (!fc.getSpec().getOutgoingEnabled()) return Reconciler.Result.done();
+    if (!fc.getSpec().getOutgoingEnabled()) return incomingTunnel(fc);
     String ns = PontoonNames.tenantNamespace(name);
     Secret creds = client.secrets().inNamespace(ns).withName(PontoonNames.PEER_CREDENTIALS_SECRET).get();
     if (creds == null || creds.getData() == null || !creds.getData().containsKey(PontoonNames.PEER_CREDENTIALS_KUBECONFIG_KEY)) {
@@ -283,8 +313,7 @@ public final class ForeignClusterController implements AutoCloseable {
             settings.refresh());
       }
       cidrs.assignedByPeer(peerId, resp.assignedPodCIDR());
-      tunnels.ensure(ns, peerId, name, resp.gateway().publicKey(), resp.gateway().endpoint(),
-          PontoonNames.DEFAULT_WIREGUARD_PORT);
+      tunnels.ensure(ns, peerId, name, resp.gateway().publicKey(), resp.gateway().endpoint());
     } catch (PeeringException e) {
       return handshakeFailed(fc, e);
     } catch (IllegalArgumentException e) {
@@ -387,7 +416,7 @@ public final class ForeignClusterController implements AutoCloseable {
     Node node = client.nodes().withName(nodeName).get();
     String[] vn = nodeReady(node, nodeName);
     String[] network = networkReady(ns, name);
-    String[] tunnel = tunnelUp(ns, name, fc.getSpec().getClusterID());
+    String[] tunnel = tunnelUp(ns, name);
     Map<String, Quantity> grantedNow = granted;
     String apiS = apiStatus;
     String apiR = apiReason;
@@ -431,32 +460,24 @@ public final class ForeignClusterController implements AutoCloseable {
   }
 
   /** Follows the Tunnel's status, which only the gateway ({@code pontoon gateway}) writes. */
-  private String[] tunnelUp(String ns, String name, String peerId) {
+  private String[] tunnelUp(String ns, String name) {
     try {
-      Tunnel t = tunnels.get(ns, name);
-      if (t == null) {
-        return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING,
-            "no gateway tunnel for this peering yet"};
-      }
-      TunnelState state = t.getStatus() == null ? null : t.getStatus().getState();
-      if (state == null) {
-        return new String[] {PontoonNames.ConditionStatus.UNKNOWN, REASON_GATEWAY_NOT_RUNNING,
-            "Tunnel " + ns + "/" + name + " has no status: no gateway runs for this peering; run 'pontoon gateway --peer "
-                + peerId + "' (as root)"};
-      }
-      if (state == TunnelState.Up) {
-        return new String[] {PontoonNames.ConditionStatus.TRUE, PontoonNames.Reasons.SUCCEEDED,
-            "tunnel " + name + " is up" + (t.getStatus().getInterfaceName() == null ? ""
-                : " on " + t.getStatus().getInterfaceName())};
-      }
-      Condition ready = t.getStatus().getConditions() == null ? null : t.getStatus().getConditions().stream()
-          .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
-      return new String[] {PontoonNames.ConditionStatus.FALSE,
-          ready == null ? PontoonNames.Reasons.TUNNEL_DOWN : safeReason(ready.getReason()),
-          "tunnel " + name + " is down" + (ready == null || ready.getMessage() == null ? "" : ": " + ready.getMessage())};
+      TunnelReadiness r = TunnelReadiness.of(tunnels.get(ns, name), ns, name, gatewaysLaunched);
+      return new String[] {r.status(), r.reason(), r.message()};
     } catch (KubernetesClientException e) {
       return new String[] {PontoonNames.ConditionStatus.UNKNOWN, PontoonNames.Reasons.PENDING, "tunnels cannot be read"};
     }
+  }
+
+  /**
+   * A peering only the other side started (this cluster is its provider) has no monitor loop; its
+   * record still shows whether the tunnel is up. The provider handshake owns the other conditions.
+   */
+  private Reconciler.Result incomingTunnel(ForeignCluster fc) {
+    String name = fc.getMetadata().getName();
+    String[] tunnel = tunnelUp(PontoonNames.tenantNamespace(name), name);
+    updateStatus(fc, st -> set(st, ConditionTypes.TUNNEL_UP, tunnel[0], tunnel[1], tunnel[2]));
+    return Reconciler.Result.done();
   }
 
   /**

@@ -55,13 +55,19 @@ public final class ProviderHandshake {
 
   public ProviderHandshake(KubernetesClient client, ProviderSettings settings, TokenStore tokens,
       CidrAssigner cidrs, Duration csrTimeout) {
+    this(client, settings, tokens, cidrs, csrTimeout, new PeerTunnels(client, PeerTunnels.port(settings.gatewayEndpoint())));
+  }
+
+  /** @param tunnels the agent's one {@link PeerTunnels}, so listen ports are chosen under one lock */
+  public ProviderHandshake(KubernetesClient client, ProviderSettings settings, TokenStore tokens,
+      CidrAssigner cidrs, Duration csrTimeout, PeerTunnels tunnels) {
     this.client = client;
     this.settings = settings;
     this.tokens = tokens;
     this.tenants = new TenantProvisioner(client);
     this.signer = new CsrSigner(client);
     this.cidrs = cidrs;
-    this.tunnels = new PeerTunnels(client);
+    this.tunnels = tunnels;
     this.csrTimeout = csrTimeout;
   }
 
@@ -98,10 +104,12 @@ public final class ProviderHandshake {
               + "); widen the provider's remapping pools or unpeer unused clusters");
     }
     String wgPublic = tunnels.localPublicKey(ns);
+    String gatewayEndpoint = settings.gatewayEndpoint();
     if (req.wireGuardPublicKey() != null) {
-      // The provider waits for the consumer's gateway to connect: no endpoint on this side.
-      tunnels.ensure(ns, consumer.id(), consumer.name(), req.wireGuardPublicKey(), null,
-          PeerTunnels.port(settings.gatewayEndpoint()));
+      // The provider waits for the consumer's gateway to connect: no endpoint on this side. Its
+      // gateway for this peering listens on the Tunnel's own port, which is what the consumer gets.
+      var tunnel = tunnels.ensure(ns, consumer.id(), consumer.name(), req.wireGuardPublicKey(), null);
+      if (gatewayEndpoint != null) gatewayEndpoint = PeerTunnels.withPort(gatewayEndpoint, tunnel.getSpec().getListenPort());
     }
     Map<String, Quantity> requested = new LinkedHashMap<>();
     req.resources().forEach((k, v) -> requested.put(k, new Quantity(v)));
@@ -117,7 +125,7 @@ public final class ProviderHandshake {
         new Messages.ClusterRef(me.id(), me.name()),
         new Messages.ApiServer(settings.apiServerUrl(), settings.apiServerCaPem()),
         certificate, settings.network(), assigned,
-        new Messages.Gateway(settings.gatewayEndpoint(), wgPublic), ns, grantOut);
+        new Messages.Gateway(gatewayEndpoint, wgPublic), ns, grantOut);
   }
 
   public Map<String, Quantity> computeGrant(Map<String, Quantity> requested, String consumerId) {

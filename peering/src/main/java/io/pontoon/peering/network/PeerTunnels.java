@@ -8,6 +8,7 @@ import io.pontoon.api.v1alpha1.TunnelEndpoint;
 import io.pontoon.api.v1alpha1.TunnelSpec;
 import io.pontoon.gateway.wireguard.KeySecrets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,13 +16,29 @@ import java.util.Objects;
  * The {@code Tunnel} of one peering, as the handshake learns it: named after the peer, in the
  * peer's tenant namespace, next to the key Secret {@code pontoon-wireguard-key} it names. One per
  * peer whichever side peered first; the side that waits (the provider) leaves the endpoint
- * empty, and never removes one the other direction recorded. Blocking.
+ * empty, and never removes one the other direction recorded. Each Tunnel of the cluster gets its
+ * own {@code spec.listenPort} ({@link ListenPorts}); one instance per agent, shared by the
+ * provider handshake and the consumer side, so the choice and the write happen under one lock.
+ * Blocking.
  */
 public final class PeerTunnels {
   private final KubernetesClient client;
+  private final int basePort;
 
+  /** Ports from the default WireGuard port. */
   public PeerTunnels(KubernetesClient client) {
+    this(client, PontoonNames.DEFAULT_WIREGUARD_PORT);
+  }
+
+  /** @param basePort the first listen port handed out (the port of {@code --gateway-endpoint}) */
+  public PeerTunnels(KubernetesClient client, int basePort) {
+    if (basePort < 1 || basePort > 65535) throw new IllegalArgumentException("base port must be 1..65535, got " + basePort);
     this.client = client;
+    this.basePort = basePort;
+  }
+
+  public int basePort() {
+    return basePort;
   }
 
   /** This cluster's WireGuard public key for the peering in {@code namespace} (made once). */
@@ -30,11 +47,22 @@ public final class PeerTunnels {
   }
 
   /**
-   * Creates or updates the peer's Tunnel.
+   * Creates or updates the peer's Tunnel; its listen port is the one it has, else the lowest
+   * free one (so a replay changes nothing).
    *
    * @param endpoint HOST:PORT of the peer's gateway, or null on the side that waits
    */
-  public Tunnel ensure(String namespace, String peerId, String peerName, String remotePublicKey, String endpoint,
+  public synchronized Tunnel ensure(String namespace, String peerId, String peerName, String remotePublicKey,
+      String endpoint) {
+    List<ListenPorts.Taken> taken = client.resources(Tunnel.class).inAnyNamespace().list().getItems().stream()
+        .filter(x -> x.getSpec() != null && x.getSpec().getRemoteClusterID() != null)
+        .map(x -> new ListenPorts.Taken(x.getSpec().getRemoteClusterID(), x.getSpec().getListenPort(),
+            x.getMetadata().getCreationTimestamp(), x.getMetadata().getNamespace() + "/" + x.getMetadata().getName()))
+        .toList();
+    return write(namespace, peerId, peerName, remotePublicKey, endpoint, ListenPorts.choose(basePort, peerId, taken));
+  }
+
+  private Tunnel write(String namespace, String peerId, String peerName, String remotePublicKey, String endpoint,
       int listenPort) {
     Tunnel current = client.resources(Tunnel.class).inNamespace(namespace).withName(peerName).get();
     Tunnel t = current != null ? current : new Tunnel();
@@ -88,6 +116,11 @@ public final class PeerTunnels {
     e.setHost(host);
     e.setPort(port);
     return e;
+  }
+
+  /** {@code hostPort} with its port replaced: what a provider answers for one peering's gateway. */
+  public static String withPort(String hostPort, int port) {
+    return endpoint(hostPort).getHost() + ":" + port;
   }
 
   /** The port of HOST:PORT, or the default WireGuard port. */

@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
  * namespaces (each by a veth pair with an address on the cluster's underlay subnet), and in every
  * node a route to each other node's pod CIDR via that node's underlay address.
  *
- * <p>Gateway hook: {@link #attach(String)} plugs another namespace (the peering gateway's) into the
- * underlay at the reserved address {@link #gatewayAddress()}, and {@link #addRoute(Cidr, String)} makes
- * every node (present and future) route a CIDR, such as a peer's remapped pod CIDR, to it.
+ * <p>Gateway: every cluster has a gateway namespace ({@link #gatewayNetns()}) on the underlay at
+ * {@link #gatewayAddress()} (the last usable address, .254 on a /24) and on the sandbox-wide WAN at
+ * {@link #gatewayWanAddress()} (100.127.0.&lt;index&gt;). Nodes route everything that is not a pod of
+ * the cluster (their default route) to it; it routes every node's pod CIDR to that node, forwards,
+ * and filters no reverse path. The agent runs the cluster's {@code pontoon gateway} processes (and
+ * so wireguard-go) in it. {@link #addRoute(Cidr, String)} adds a more specific route to every node.
  */
 public final class ClusterNetwork implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNetwork.class);
@@ -32,6 +35,8 @@ public final class ClusterNetwork implements AutoCloseable {
   // guarded by this: the topology changes rarely and every change touches all nodes
   private final Map<Integer, NodeNetwork> nodes = new LinkedHashMap<>();
   private final Map<Cidr, String> extraRoutes = new LinkedHashMap<>();
+  private final String gatewayNetns;
+  private final String gatewayWanAddress;
   private String attached;
 
   ClusterNetwork(Dataplane dataplane, String name, int index, Cidr podCidr) {
@@ -44,9 +49,14 @@ public final class ClusterNetwork implements AutoCloseable {
     this.ip = dataplane.ip();
     this.netns = names.clusterNetns(index);
     this.bridge = names.underlayBridge(index);
+    this.gatewayNetns = names.gatewayNetns(name);
+    this.gatewayWanAddress = dataplane.config().wanAddress(index);
   }
 
-  /** Creates the underlay namespace and bridge; a leftover of a crashed run is replaced. */
+  /**
+   * Creates the underlay namespace and bridge, then the gateway namespace on the underlay and the
+   * WAN; leftovers of a crashed run are replaced.
+   */
   void create() {
     removeNamespace(netns);
     ip.netnsAdd(netns);
@@ -54,6 +64,18 @@ public final class ClusterNetwork implements AutoCloseable {
     ip.in(netns, "link", "add", bridge, "type", "bridge");
     ip.in(netns, "link", "set", bridge, "up");
     LOG.info("cluster={} netns={} bridge={} underlay={} event=underlay-created", name, netns, bridge, underlay);
+    createGateway();
+  }
+
+  private void createGateway() {
+    removeNamespace(gatewayNetns);
+    ip.netnsAdd(gatewayNetns);
+    ip.in(gatewayNetns, "link", "set", "lo", "up");
+    ip.makeRouter(gatewayNetns); // before any link, so every interface inherits rp_filter=0
+    attach(gatewayNetns);
+    dataplane.wan().join(gatewayNetns, index, gatewayWanAddress);
+    LOG.info("cluster={} netns={} underlay={} wan={} event=gateway-created", name, gatewayNetns, gatewayAddress(),
+        gatewayWanAddress);
   }
 
   public String name() {
@@ -77,9 +99,19 @@ public final class ClusterNetwork implements AutoCloseable {
     return netns;
   }
 
-  /** The underlay address reserved for the attached namespace (the cluster's gateway): the last usable one. */
+  /** The underlay address of the cluster's gateway: the last usable one (100.64.&lt;index&gt;.254). */
   public String gatewayAddress() {
     return underlay.address(underlay.size() - 2);
+  }
+
+  /** The cluster's gateway namespace, {@link Dataplane#gatewayNetnsName}. */
+  public String gatewayNetns() {
+    return gatewayNetns;
+  }
+
+  /** The gateway's address on the sandbox-wide WAN, where the other clusters' gateways reach it. */
+  public String gatewayWanAddress() {
+    return gatewayWanAddress;
   }
 
   /** The underlay address of node {@code nodeIndex}: host number {@code nodeIndex} of the underlay. */
@@ -146,6 +178,8 @@ public final class ClusterNetwork implements AutoCloseable {
       routeTo(ns, node.uplink(), other);
       routeTo(other.netns(), other.uplink(), node);
     }
+    // whatever is not a pod of this cluster leaves through the gateway
+    ip.in(ns, "route", "replace", "default", "via", gatewayAddress(), "dev", node.uplink());
     if (attached != null) routeTo(attached, names.attachedUplink(index), node);
     for (Map.Entry<Cidr, String> r : extraRoutes.entrySet()) {
       ip.in(ns, "route", "replace", r.getKey().toString(), "via", r.getValue(), "dev", node.uplink());
@@ -202,13 +236,13 @@ public final class ClusterNetwork implements AutoCloseable {
   }
 
   /**
-   * Gateway hook: plugs the existing namespace {@code otherNetns} into the underlay with a veth
+   * Plugs the namespace {@code otherNetns} (the gateway's) into the underlay with a veth
    * ({@link Names#attachedUplink}) holding {@link #gatewayAddress()}, and routes every node's pod
-   * CIDR from there. One attachment per cluster; the namespace itself stays the caller's.
+   * CIDR from there. One attachment per cluster.
    *
    * @return the interface name inside {@code otherNetns}
    */
-  public synchronized String attach(String otherNetns) {
+  private synchronized String attach(String otherNetns) {
     if (attached != null) throw new IllegalStateException("namespace " + attached + " is already attached to " + name);
     if (!ip.netnsExists(otherNetns)) throw new IllegalArgumentException("no network namespace " + otherNetns);
     String dev = names.attachedUplink(index);
@@ -225,10 +259,13 @@ public final class ClusterNetwork implements AutoCloseable {
     return dev;
   }
 
-  public synchronized void detach() {
-    if (attached == null) return;
-    ip.linkDelete(netns, names.attachedUplinkPeer(index));
+  /** Removes the gateway namespace (with its processes and WireGuard sockets) and leaves the WAN. */
+  private void removeGateway() {
+    if (attached != null) ip.linkDelete(netns, names.attachedUplinkPeer(index));
     attached = null;
+    removeNamespace(gatewayNetns);
+    dataplane.wan().leave(index);
+    LOG.info("cluster={} netns={} event=gateway-removed", name, gatewayNetns);
   }
 
   /** Kills whatever runs in a namespace and deletes it. */
@@ -236,7 +273,7 @@ public final class ClusterNetwork implements AutoCloseable {
     Dataplane.removeNamespace(ip, ns);
   }
 
-  /** Removes the node namespaces and the underlay; pods are their runtimes' to remove. */
+  /** Removes the node namespaces, the gateway and the underlay; pods are their runtimes' to remove. */
   @Override
   public synchronized void close() {
     List<RuntimeException> failures = new ArrayList<>();
@@ -247,7 +284,11 @@ public final class ClusterNetwork implements AutoCloseable {
         failures.add(e);
       }
     }
-    detach();
+    try {
+      removeGateway();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
     removeNamespace(netns);
     LOG.info("cluster={} event=underlay-removed", name);
     if (!failures.isEmpty()) throw failures.get(0);

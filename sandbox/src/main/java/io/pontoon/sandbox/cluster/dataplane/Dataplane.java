@@ -22,17 +22,20 @@ import org.slf4j.LoggerFactory;
 public final class Dataplane {
   private static final Logger LOG = LoggerFactory.getLogger(Dataplane.class);
   private static final long PROCESS_EXIT_WAIT_MILLIS = 5_000;
+  private static final Path WIREGUARD_SOCKETS = Path.of("/var/run/wireguard");
 
   private final SandboxId id;
   private final DataplaneConfig config;
   private final Names names;
   private final Ip ip;
+  private final Wan wan;
 
   public Dataplane(SandboxId id, DataplaneConfig config) {
     this.id = Objects.requireNonNull(id, "id");
     this.config = Objects.requireNonNull(config, "config");
     this.names = new Names(id);
     this.ip = new Ip(new CommandRunner(config.commandTimeout()));
+    this.wan = new Wan(id, ip, config.wan());
   }
 
   public SandboxId id() {
@@ -55,15 +58,29 @@ public final class Dataplane {
     return ip.runner();
   }
 
+  Wan wan() {
+    return wan;
+  }
+
   /**
-   * Creates cluster {@code name}'s underlay (subnet number {@code index} of the underlay pool); a
+   * Creates cluster {@code name}'s underlay (subnet number {@code index} of the underlay pool) and
+   * its gateway namespace on the underlay and the sandbox's WAN (address number {@code index}); a
    * leftover of a crashed run is replaced. Fails with a clear message when not root or iproute2 is
    * missing.
    */
   public ClusterNetwork createCluster(String name, int index, String podCidr) {
     requireUsable();
     ClusterNetwork net = new ClusterNetwork(this, name, index, Cidr.parse(podCidr));
-    net.create();
+    try {
+      net.create();
+    } catch (RuntimeException e) {
+      try {
+        net.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return net;
   }
 
@@ -74,6 +91,25 @@ public final class Dataplane {
 
   public static String netnsName(SandboxId id, String cluster, String namespace, String pod) {
     return new Names(id).podNetns(cluster, namespace, pod);
+  }
+
+  /**
+   * The gateway network namespace of cluster {@code clusterName} of sandbox {@code id}: joined to
+   * the cluster's underlay at {@link ClusterNetwork#gatewayAddress()} and to the sandbox's WAN at
+   * {@link #gatewayWanAddress(int)}. The agent starts its gateway processes in it.
+   */
+  public static String gatewayNetnsName(SandboxId id, String clusterName) {
+    return new Names(id).gatewayNetns(clusterName);
+  }
+
+  /** The WAN address of the gateway of cluster number {@code clusterIndex} (default plan: 100.127.0.&lt;index&gt;). */
+  public static String gatewayWanAddress(int clusterIndex) {
+    return DataplaneConfig.defaults().wanAddress(clusterIndex);
+  }
+
+  /** The namespace holding the WAN bridge of sandbox {@code id}. */
+  public static String wanNetnsName(SandboxId id) {
+    return new Names(id).wanNetns();
   }
 
   /** What keeps the dataplane from working on this host (not root, iproute2 missing); empty when usable. */
@@ -124,15 +160,20 @@ public final class Dataplane {
   public static CleanupReport cleanup(SandboxId id, CommandRunner runner) {
     Ip ip = new Ip(runner);
     Names names = new Names(id);
+    List<String> namespaces = ip.netnsList().stream().filter(ns -> ns.startsWith(names.netnsPrefix())).toList();
+    // userspace WireGuard interfaces vanish with their process, their sockets do not: note them first
+    List<Path> sockets = new ArrayList<>();
+    for (String ns : namespaces) sockets.addAll(wireGuardSockets(ip, ns));
     // processes first: a namespace with a process in it outlives its name
     List<Long> killed = new ArrayList<>(HostProcesses.markedWith(id));
     killed.forEach(HostProcesses::kill);
-    List<String> namespaces = new ArrayList<>();
-    for (String ns : ip.netnsList()) {
-      if (!ns.startsWith(names.netnsPrefix())) continue;
-      killed.addAll(removeNamespace(ip, ns));
-      namespaces.add(ns);
+    for (String ns : namespaces) killed.addAll(removeNamespace(ip, ns));
+    List<String> files = new ArrayList<>();
+    for (Path socket : sockets) {
+      deleteFile(socket); // removeNamespace deleted those whose interface was still there
+      if (!Files.exists(socket)) files.add(socket.toString());
     }
+    if (deleteFile(Wan.lockFile(id))) files.add(Wan.lockFile(id).toString());
     List<String> links = new ArrayList<>();
     for (String link : ip.hostLinks()) {
       if (link.matches(names.interfacePattern())) {
@@ -141,19 +182,44 @@ public final class Dataplane {
       }
     }
     awaitGone(killed);
-    CleanupReport report = new CleanupReport(namespaces, links, killed.stream().distinct().toList());
-    LOG.info("sandbox={} namespaces={} interfaces={} processes={} event=cleanup", id, namespaces.size(), links.size(),
-        report.processes().size());
+    CleanupReport report = new CleanupReport(namespaces, links, killed.stream().distinct().toList(), files);
+    LOG.info("sandbox={} namespaces={} interfaces={} processes={} files={} event=cleanup", id, namespaces.size(),
+        links.size(), report.processes().size(), files.size());
     return report;
   }
 
-  /** Kills the processes of a namespace, then deletes it; returns the pids killed. */
+  /**
+   * Kills the processes of a namespace (wireguard-go included), deletes it and the WireGuard
+   * sockets of the interfaces it held; returns the pids killed.
+   */
   static List<Long> removeNamespace(Ip ip, String ns) {
+    List<Path> sockets = wireGuardSockets(ip, ns);
     List<Long> pids = ip.netnsPids(ns);
     pids.forEach(HostProcesses::kill);
     awaitGone(pids);
     ip.netnsDelete(ns);
+    sockets.forEach(Dataplane::deleteFile);
     return pids;
+  }
+
+  /** Where wireguard-go keeps the control socket of interface {@code ifname} (shared by all namespaces). */
+  static Path wireGuardSocket(String ifname) {
+    return WIREGUARD_SOCKETS.resolve(ifname + ".sock");
+  }
+
+  /** The sockets of userspace WireGuard interfaces living in {@code ns}. */
+  private static List<Path> wireGuardSockets(Ip ip, String ns) {
+    if (!Files.isDirectory(WIREGUARD_SOCKETS)) return List.of();
+    return ip.linksIn(ns).stream().map(Dataplane::wireGuardSocket).filter(Files::exists).toList();
+  }
+
+  private static boolean deleteFile(Path file) {
+    try {
+      return Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      LOG.warn("file={} error=\"{}\" event=not-deleted", file, e.toString());
+      return false;
+    }
   }
 
   /** Waits, boundedly, for killed processes to disappear. */

@@ -91,9 +91,13 @@ final class Ip {
 
   /** Interface names of the host namespace. */
   List<String> hostLinks() {
+    return parseLinks(tryRun("-o", "link", "show").orThrow().stdout());
+  }
+
+  private static List<String> parseLinks(String out) {
     List<String> names = new ArrayList<>();
     // "-o" prints one line per link: "3: name@peer: <FLAGS> …"
-    for (String line : tryRun("-o", "link", "show").orThrow().stdout().split("\n")) {
+    for (String line : out.split("\n")) {
       String[] parts = line.split(":", 3);
       if (parts.length < 3) continue;
       String name = parts[1].strip();
@@ -105,6 +109,25 @@ final class Ip {
 
   void hostLinkDelete(String ifname) {
     tryRun("link", "delete", "dev", ifname);
+  }
+
+  /** Interface names inside a namespace; empty when it does not exist. */
+  List<String> linksIn(String netns) {
+    if (!netnsExists(netns)) return List.of();
+    CommandResult r = tryRun("-n", netns, "-o", "link", "show");
+    if (!r.ok()) return List.of();
+    return parseLinks(r.stdout());
+  }
+
+  /**
+   * Makes a namespace a router that forwards whatever arrives: forwarding on, reverse-path
+   * filtering off for every present and future interface (a gateway sees packets whose source
+   * it routes elsewhere, e.g. a peer's remapped addresses arriving from its tunnel).
+   */
+  void makeRouter(String netns) {
+    runner.run(List.of("ip", "netns", "exec", netns, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"
+        + " && echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter && echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter"))
+        .orThrow();
   }
 
   /** Turns IPv4 forwarding on inside a namespace; net sysctls are per namespace. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.ContainerSpec;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.PodRef;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.RunningContainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class CleanupIT {
 
   @BeforeEach
   void setUp() {
-    DataplaneFixture.requireDataplane();
+    DataplaneFixture.requireDataplane("wireguard-go");
     fx = new DataplaneFixture(dir.resolve("a"));
     bystander = new DataplaneFixture(dir.resolve("b"));
   }
@@ -49,8 +50,19 @@ class CleanupIT {
 
     List<RunningContainer> containers = new ArrayList<>();
     List<Long> escaped = new ArrayList<>();
+    List<Process> gatewayProcesses = new ArrayList<>();
+    List<Path> sockets = new ArrayList<>();
     for (int c = 1; c <= 2; c++) {
       ClusterNetwork net = fx.dataplane.createCluster("cluster-" + c, c, "10.244.0.0/16"); // never closed: a crash
+      // a userspace WireGuard interface in the gateway namespace, as the agent's gateway makes one
+      String wg = "pt-" + fx.id.value() + "0" + c;
+      ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", net.gatewayNetns(), "wireguard-go", "-f", wg)
+          .redirectErrorStream(true).redirectOutput(dir.resolve("wg-" + c + ".log").toFile());
+      pb.environment().put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+      gatewayProcesses.add(pb.start());
+      Path socket = Dataplane.wireGuardSocket(wg);
+      await().atMost(DataplaneFixture.DEADLINE).until(() -> Files.exists(socket));
+      sockets.add(socket);
       for (int n = 1; n <= 2; n++) {
         NetnsRuntime rt = net.runtime(net.addNode(n, "cluster-" + c + "-node-" + n, "10.244." + n + ".0/24"));
         PodRef pod = DataplaneFixture.pod("pod-" + n);
@@ -72,9 +84,17 @@ class CleanupIT {
 
     CleanupReport report = Dataplane.cleanup(fx.id);
 
-    assertThat(report.namespaces()).hasSize(2 + 4 + 4); // clusters, nodes, pods
+    // clusters, gateways, the WAN, nodes, pods
+    assertThat(report.namespaces()).hasSize(2 + 2 + 1 + 4 + 4)
+        .contains(Dataplane.gatewayNetnsName(fx.id, "cluster-1"), Dataplane.gatewayNetnsName(fx.id, "cluster-2"),
+            Dataplane.wanNetnsName(fx.id));
     assertThat(report.interfaces()).containsExactly(strayLink);
-    assertThat(report.processes()).hasSizeGreaterThanOrEqualTo(8).containsAll(escaped);
+    // wireguard-go carries no marker: only its namespace finds it (ip netns exec execs it, same pid)
+    assertThat(report.processes()).hasSizeGreaterThanOrEqualTo(10).containsAll(escaped)
+        .containsAll(gatewayProcesses.stream().map(Process::pid).toList());
+    assertThat(report.files()).containsAll(sockets.stream().map(Path::toString).toList());
+    assertThat(sockets).allSatisfy(s -> assertThat(s).doesNotExist());
+    for (Process p : gatewayProcesses) assertThat(p.waitFor(DataplaneFixture.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(fx.leftovers()).isEmpty();
     assertThat(fx.dataplane.ip().netnsList()).noneMatch(ns -> ns.startsWith(fx.dataplane.names().netnsPrefix()));
     assertThat(fx.dataplane.ip().hostLinks()).noneMatch(l -> l.contains(fx.id.value()));

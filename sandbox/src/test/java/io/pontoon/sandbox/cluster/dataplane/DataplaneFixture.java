@@ -58,6 +58,12 @@ final class DataplaneFixture implements AutoCloseable {
     return net;
   }
 
+  /** Closes {@code c} with the fixture, before what was registered earlier. */
+  <T extends AutoCloseable> T closeLater(T c) {
+    closeables.add(0, c);
+    return c;
+  }
+
   NetnsRuntime runtime(ClusterNetwork net, NodeNetwork node) {
     NetnsRuntime rt = net.runtime(node);
     closeables.add(0, rt); // runtimes close before their networks

@@ -20,7 +20,10 @@ class NamesTest {
         names.nodeBridge(Names.MAX_NODE_INDEX),
         names.podHostVeth("a-very-long-cluster-name", "some-namespace-with-a-long-name", "pod-" + "x".repeat(200)),
         names.attachedUplink(Names.MAX_CLUSTER_INDEX),
-        names.attachedUplinkPeer(Names.MAX_CLUSTER_INDEX));
+        names.attachedUplinkPeer(Names.MAX_CLUSTER_INDEX),
+        names.gatewayWanLink(Names.MAX_CLUSTER_INDEX),
+        names.gatewayWanLinkPeer(Names.MAX_CLUSTER_INDEX),
+        names.wanBridge());
     assertThat(all).allSatisfy(n -> {
       assertThat(n.length()).isLessThanOrEqualTo(Names.MAX_INTERFACE_NAME);
       assertThat(n).matches(names.interfacePattern());
@@ -33,6 +36,25 @@ class NamesTest {
     assertThat(names.clusterNetns(1)).isEqualTo("pontoon-a1b2c3-c1");
     assertThat(names.nodeNetns(1, 2)).isEqualTo("pontoon-a1b2c3-c1-n2");
     assertThat(names.podNetns("cluster-1", "default", "web")).startsWith("pontoon-a1b2c3-p-").hasSize(27);
+  }
+
+  @Test
+  void gatewayAndWanNamespacesCarryTheSandboxPrefixAndTheClusterName() {
+    assertThat(names.gatewayNetns("cluster-1")).isEqualTo("pontoon-a1b2c3-gw-cluster-1");
+    assertThat(Dataplane.gatewayNetnsName(new SandboxId("a1b2c3"), "cluster-2")).isEqualTo("pontoon-a1b2c3-gw-cluster-2");
+    assertThat(names.wanNetns()).isEqualTo("pontoon-a1b2c3-wan").isEqualTo(Dataplane.wanNetnsName(new SandboxId("a1b2c3")));
+    assertThat(names.gatewayNetns("c".repeat(63))).startsWith(names.netnsPrefix());
+    assertThatThrownBy(() -> names.gatewayNetns("../etc")).hasMessageContaining("DNS-1123 label");
+    assertThatThrownBy(() -> names.gatewayNetns("c".repeat(64))).hasMessageContaining("DNS-1123 label");
+  }
+
+  @Test
+  void gatewayWanAddressesFollowTheClusterIndex() {
+    assertThat(Dataplane.gatewayWanAddress(1)).isEqualTo("100.127.0.1");
+    assertThat(Dataplane.gatewayWanAddress(254)).isEqualTo("100.127.0.254");
+    assertThatThrownBy(() -> Dataplane.gatewayWanAddress(0)).hasMessageContaining("between 1 and 254");
+    assertThatThrownBy(() -> Dataplane.gatewayWanAddress(255)).hasMessageContaining("between 1 and 254");
+    assertThatThrownBy(() -> DataplaneConfig.defaults().withWan("100.64.3.0/24")).hasMessageContaining("overlaps");
   }
 
   @Test

@@ -106,22 +106,4 @@ class PodNetworkIT {
     net.removeRoute(Cidr.parse("10.71.0.0/16"));
     assertThat(fx.dataplane.ip().in(n1.netns(), "route", "show", "10.71.0.0/16").stdout()).isBlank();
   }
-
-  @Test
-  void anAttachedNamespaceReachesPodsThroughTheUnderlay() throws Exception {
-    ClusterNetwork net = fx.cluster("cluster-1", 1, "10.244.0.0/16");
-    NodeNetwork n1 = net.addNode(1, "cluster-1-node-1", "10.244.1.0/24");
-    NetnsRuntime rt = fx.runtime(net, n1);
-    PodRef web = DataplaneFixture.pod("web");
-    rt.startPodSandbox(web, "10.244.1.5");
-    fx.httpServer(rt, web, "hello gateway");
-    String gw = fx.dataplane.names().netnsPrefix() + "gw-test";
-    fx.dataplane.ip().netnsAdd(gw);
-    String dev = net.attach(gw);
-    assertThat(dev.length()).isLessThanOrEqualTo(Names.MAX_INTERFACE_NAME);
-    CommandResult r = fx.dataplane.runner().run(java.util.List.of("ip", "netns", "exec", gw, "python3", "-c",
-        "import urllib.request; print(urllib.request.urlopen('http://10.244.1.5:8080/hello.txt', timeout=5).read().decode())"),
-        DataplaneFixture.DEADLINE);
-    assertThat(r.stdout()).as(r.stderr()).contains("hello gateway");
-  }
 }
