@@ -43,10 +43,10 @@ final class DataplaneSandbox implements AutoCloseable {
   DataplaneSandbox up(int count) throws IOException {
     started = true;
     PontoonCli.Result up = PontoonCli.run("sandbox", "up", "--dir", dir.toString(), "--clusters",
-        Integer.toString(count), "--nodes", "1", "--pod-cidr", "10.244.0.0/16", "--dataplane", "--timeout", "180s");
+        Integer.toString(count), "--nodes", "1", "--pod-cidr", "10.244.0.0/16", "--dataplane", "--timeout", "300s");
     System.out.print(up.out());
     if (up.exitCode() != 0) {
-      throw new AssertionError("sandbox up failed (" + up.exitCode() + "): " + up.err() + up.out());
+      throw new AssertionError("sandbox up failed (" + up.exitCode() + "): " + up.err() + up.out() + logTails());
     }
     JsonNode state = JSON.readTree(dir.resolve("sandbox.json").toFile());
     sandboxId = new SandboxId(state.path("sandboxId").asText());
@@ -68,6 +68,21 @@ final class DataplaneSandbox implements AutoCloseable {
     return this;
   }
 
+  /** The last lines of every log of the sandbox, for a failure message. */
+  String logTails() {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.walk(dir, 2)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(log);
+        out.append("\n--- ").append(log).append(" (last 15 lines)\n")
+            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      out.append("\n(logs unreadable: ").append(e).append(')');
+    }
+    return out.toString();
+  }
+
   Cluster cluster(String name) {
     Cluster c = clusters.get(name);
     if (c == null) throw new IllegalArgumentException("no cluster " + name + " in " + clusters.keySet());
@@ -83,7 +98,7 @@ final class DataplaneSandbox implements AutoCloseable {
   }
 
   SandboxId sandboxId() {
-    return sandboxId;
+    return sandboxId != null ? sandboxId : SandboxId.forDirectory(dir);
   }
 
   /** The network namespace of a pod, as {@code pontoon sandbox netns} prints it. */
