@@ -102,6 +102,12 @@ public final class PontoonNames {
   public static final int DEFAULT_PEERING_PORT = 8443;
   public static final int DEFAULT_WIREGUARD_PORT = 51820;
   public static final int DEFAULT_MTU = 1420;
+  /**
+   * Host directory holding, per network namespace, the directory that commands run in that
+   * namespace see as {@code /var/run/wireguard}: userspace WireGuard sockets are named after the
+   * interface only, so two namespaces of one host (sandbox clusters) may both have {@code pt-X}.
+   */
+  public static final String WIREGUARD_NETNS_SOCKET_ROOT = "/run/pontoon/wireguard";
   public static final int DEFAULT_PERSISTENT_KEEPALIVE_SECONDS = 25;
   public static final String WIREGUARD_INTERFACE_PREFIX = "pt-";
   /** Linux limits interface names to 15 characters (IFNAMSIZ - 1). */

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.pontoon.api.PontoonNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,9 +79,19 @@ public final class HostCommands {
     if (netns.isEmpty()) {
       return List.copyOf(command);
     }
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns.get()));
+    // `ip netns exec` runs in a private mount namespace: binding this namespace's own socket
+    // directory over /var/run/wireguard there gives wg and wireguard-go a per-namespace view.
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns.get(), "sh", "-c",
+        "mkdir -p \"$0\" /var/run/wireguard && mount --bind \"$0\" /var/run/wireguard && exec \"$@\"",
+        wireGuardSocketDir().toString()));
     full.addAll(command);
     return full;
+  }
+
+  /** Where userspace WireGuard sockets of this namespace live on the host. */
+  public Path wireGuardSocketDir() {
+    return netns.map(ns -> Path.of(PontoonNames.WIREGUARD_NETNS_SOCKET_ROOT, ns))
+        .orElse(Path.of("/var/run/wireguard"));
   }
 
   /** Throws {@link ToolMissingException} unless {@code tool} is on PATH. */

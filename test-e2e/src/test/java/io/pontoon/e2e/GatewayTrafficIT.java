@@ -229,11 +229,11 @@ class GatewayTrafficIT {
     String iface = PontoonNames.wireGuardInterface(id(C2));
     String netns = sandbox.cluster(C1).gatewayNetns();
     String rulesBefore = nftTable(netns, iface);
-    assertThat(rulesBefore).contains("snat ip prefix to", "dnat ip prefix to");
+    assertThat(rulesBefore).contains("ip saddr set", "ip daddr set");
 
     ProcessHandle gateway = gatewayProcess(C1, C2).orElseThrow(() -> new AssertionError(
         "no `pontoon gateway --peer " + id(C2) + "` process: the agent of cluster-1 did not start one"));
-    List<ProcessHandle> wireguard = WireGuard.userspaceProcesses(iface);
+    List<ProcessHandle> wireguard = new WireGuard(HostCommands.inNetns(netns)).userspaceProcesses(iface);
     assertThat(wireguard).as("wireguard-go serving %s", iface).isNotEmpty();
     // a crashed gateway container loses both: the controller and its userspace WireGuard
     Instant killedAt = Instant.now();
@@ -269,7 +269,7 @@ class GatewayTrafficIT {
     measured.put("gateway SIGKILL → traffic back", between(killedAt, trafficBack));
 
     assertThat(nftTable(netns, iface)).as("nft table pontoon-%s after the restart", iface).isEqualTo(rulesBefore);
-    assertThat(WireGuard.userspaceProcesses(iface)).as("one wireguard-go for %s", iface).hasSize(1);
+    assertThat(new WireGuard(HostCommands.inNetns(netns)).userspaceProcesses(iface)).as("one wireguard-go for %s", iface).hasSize(1);
     assertThat(gatewayProcesses(C1, C2)).as("one gateway for the peering").hasSize(1);
   }
 
@@ -355,8 +355,8 @@ class GatewayTrafficIT {
                 .doesNotContain("pontoon-" + s.iface());
             assertThat(run(s.netns(), "ip", "route", "show")).as("routes, " + what)
                 .doesNotContain(s.block()).doesNotContain(s.iface());
-            assertThat(WireGuard.userspaceProcesses(s.iface())).as("wireguard-go, " + what).isEmpty();
-            assertThat(Files.exists(WireGuard.socket(s.iface()))).as("wg socket, " + what).isFalse();
+            assertThat(new WireGuard(HostCommands.inNetns(s.netns())).userspaceProcesses(s.iface())).as("wireguard-go, " + what).isEmpty();
+            assertThat(Files.exists(WireGuard.socket(s.netns(), s.iface()))).as("wg socket, " + what).isFalse();
             assertThat(gatewayProcesses(s.cluster(), s.peer())).as("gateway process, " + what).isEmpty();
             KubernetesClient c = sandbox.cluster(s.cluster()).client();
             assertThat(c.resources(Tunnel.class).inAnyNamespace().list().getItems()).as("Tunnels, " + what)

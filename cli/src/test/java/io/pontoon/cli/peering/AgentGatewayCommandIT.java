@@ -146,7 +146,7 @@ class AgentGatewayCommandIT {
     assertThat(in.run("ip", "-o", "link", "show").orThrow().stdout()).doesNotContain(dev);
     assertThat(in.run("nft", "list", "tables").orThrow().stdout()).doesNotContain("pontoon-");
     assertThat(in.run("ip", "route", "show").orThrow().stdout()).doesNotContain(dev);
-    assertThat(Files.exists(WireGuard.socket(dev))).isFalse();
+    assertThat(Files.exists(WireGuard.socket(ns, dev))).isFalse();
     assertThat(ProcessHandle.allProcesses().map(h -> commandLine(h.pid()))
         .filter(c -> c.contains("wireguard-go") && c.endsWith(" " + dev) || c.contains("--netns " + ns + " ")).toList())
         .isEmpty();

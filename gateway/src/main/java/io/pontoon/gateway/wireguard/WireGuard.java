@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WireGuard {
   private static final Logger LOG = LoggerFactory.getLogger(WireGuard.class);
-  /** Where wg finds userspace interfaces; shared by all network namespaces of the host. */
-  public static final Path SOCKET_DIR = Path.of("/var/run/wireguard");
 
   /** How an interface is implemented. */
   public enum Mode { KERNEL, USERSPACE }
@@ -211,12 +209,34 @@ public final class WireGuard {
     LOG.info("wireguard=deleted interface={}", name);
   }
 
-  public static Path socket(String name) {
-    return SOCKET_DIR.resolve(name + ".sock");
+  /** The control socket of userspace interface {@code name} of this namespace, as the host sees it. */
+  public Path socket(String name) {
+    return cmd.wireGuardSocketDir().resolve(name + ".sock");
   }
 
-  /** wireguard-go processes serving {@code name}, wherever they were started from. */
-  public static List<ProcessHandle> userspaceProcesses(String name) {
+  /** The control socket of {@code name} in network namespace {@code netns} (null: the host's). */
+  public static Path socket(String netns, String name) {
+    return HostCommands.inNetns(netns).wireGuardSocketDir().resolve(name + ".sock");
+  }
+
+  /** wireguard-go processes serving {@code name} in this network namespace. */
+  public List<ProcessHandle> userspaceProcesses(String name) {
+    Object netnsId = netnsInode(cmd.netns().map(ns -> Path.of("/run/netns", ns)).orElse(Path.of("/proc/self/ns/net")));
+    return userspaceProcessesAnywhere(name).stream()
+        .filter(h -> netnsId != null && netnsId.equals(netnsInode(Path.of("/proc", Long.toString(h.pid()), "ns", "net"))))
+        .toList();
+  }
+
+  private static Object netnsInode(Path nsFile) {
+    try {
+      return Files.getAttribute(nsFile, "unix:ino");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null; // namespace or process gone
+    }
+  }
+
+  /** wireguard-go processes serving {@code name}, in any network namespace of the host. */
+  public static List<ProcessHandle> userspaceProcessesAnywhere(String name) {
     List<ProcessHandle> found = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
@@ -240,13 +260,14 @@ public final class WireGuard {
     return found;
   }
 
-  /** Names of WireGuard sockets present on the host (userspace interfaces). */
-  public static Set<String> socketNames() {
+  /** Names of the userspace WireGuard interfaces whose sockets exist in this namespace. */
+  public Set<String> socketNames() {
     Set<String> names = new HashSet<>();
-    if (!Files.isDirectory(SOCKET_DIR)) {
+    Path dir = cmd.wireGuardSocketDir();
+    if (!Files.isDirectory(dir)) {
       return names;
     }
-    try (Stream<Path> s = Files.list(SOCKET_DIR)) {
+    try (Stream<Path> s = Files.list(dir)) {
       s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
           .forEach(n -> names.add(n.substring(0, n.length() - 5)));
     } catch (IOException e) {

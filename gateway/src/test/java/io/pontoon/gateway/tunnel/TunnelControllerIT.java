@@ -180,8 +180,8 @@ class TunnelControllerIT {
     String dev = PontoonNames.wireGuardInterface(net.clusterId2);
     k1.resource(tunnel(k1, "two")).delete();
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      assertThat(WireGuard.socket(dev)).doesNotExist();
-      assertThat(WireGuard.userspaceProcesses(dev)).isEmpty();
+      assertThat(WireGuard.socket(net.gw1, dev)).doesNotExist();
+      assertThat(WireGuard.userspaceProcessesAnywhere(dev)).isEmpty();
       assertThat(HostCommands.inNetns(net.gw1).run("nft", "list", "ruleset").stdout()).doesNotContain("pontoon");
     });
   }
@@ -194,7 +194,7 @@ class TunnelControllerIT {
     String dev = PontoonNames.wireGuardInterface(net.clusterId2);
     TunnelDataplane dp = new TunnelDataplane(HostCommands.inNetns(net.gw1));
     String rules = dp.nft().list(TunnelDataplane.tableName(dev)).orElseThrow();
-    var pids = WireGuard.userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList();
+    var pids = new WireGuard(HostCommands.inNetns(net.gw1)).userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList();
 
     c1.close(); // as after a crash: nothing is torn down
     c1 = new TunnelController(k1, TunnelController.Options.defaults(net.clusterId2), dp,
@@ -203,7 +203,7 @@ class TunnelControllerIT {
     await().atMost(Duration.ofSeconds(15)).until(() -> c1.lastReconciled().isPresent());
 
     assertThat(dp.nft().list(TunnelDataplane.tableName(dev)).orElseThrow()).isEqualTo(rules);
-    assertThat(WireGuard.userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList()).isEqualTo(pids);
+    assertThat(new WireGuard(HostCommands.inNetns(net.gw1)).userspaceProcesses(dev).stream().map(ProcessHandle::pid).toList()).isEqualTo(pids);
     assertThat(Pods.ping(net.pod1, "10.71.0.5")).isTrue();
     assertThat(tunnel(k1, "two").getStatus().getState()).isEqualTo(TunnelState.Up);
   }

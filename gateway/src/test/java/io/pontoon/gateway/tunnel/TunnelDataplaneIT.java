@@ -108,14 +108,14 @@ class TunnelDataplaneIT {
     String rules = dp1.nft().list(table).orElseThrow();
     String routes = HostCommands.inNetns(net.gw1).run("ip", "route", "show").stdout();
     String addrs = HostCommands.inNetns(net.gw1).run("ip", "addr", "show", "dev", dev).stdout();
-    long processes = WireGuard.userspaceProcesses(dev).size();
+    long processes = wg(net.gw1).userspaceProcesses(dev).size();
 
     dp1.apply(net.config1());
 
     assertThat(dp1.nft().list(table).orElseThrow()).isEqualTo(rules);
     assertThat(HostCommands.inNetns(net.gw1).run("ip", "route", "show").stdout()).isEqualTo(routes);
     assertThat(HostCommands.inNetns(net.gw1).run("ip", "addr", "show", "dev", dev).stdout()).isEqualTo(addrs);
-    assertThat(WireGuard.userspaceProcesses(dev)).hasSize((int) processes);
+    assertThat(wg(net.gw1).userspaceProcesses(dev)).hasSize((int) processes);
     assertThat(dp1.state(net.clusterId2).orElseThrow().peers()).hasSize(1);
     assertThat(rules).contains("ip saddr set").contains("ip daddr set").contains("notrack")
         .contains("maxseg size set rt mtu").doesNotContain("snat").doesNotContain("dnat");
@@ -144,15 +144,17 @@ class TunnelDataplaneIT {
     dp1.apply(net.config1());
     String dev1 = net.config1().interfaceName();
     String dev2 = net.config2().interfaceName();
-    assertThat(WireGuard.socketNames()).contains(dev1, dev2);
+    assertThat(wg(net.gw1).socketNames()).contains(dev1);
+    assertThat(wg(net.gw2).socketNames()).contains(dev2);
 
     dp1.remove(net.clusterId2);
     dp2.remove(net.clusterId1);
     dp1.remove(net.clusterId2); // twice is fine
 
     for (String dev : List.of(dev1, dev2)) {
-      assertThat(WireGuard.userspaceProcesses(dev)).isEmpty();
-      assertThat(WireGuard.socket(dev)).doesNotExist();
+      assertThat(WireGuard.userspaceProcessesAnywhere(dev)).isEmpty();
+      assertThat(WireGuard.socket(net.gw1, dev)).doesNotExist();
+      assertThat(WireGuard.socket(net.gw2, dev)).doesNotExist();
       assertThat(HostCommands.host().run(List.of("ip", "link", "show", dev), null).ok()).isFalse();
     }
     assertThat(HostCommands.inNetns(net.gw1).run(List.of("ip", "link", "show", dev1), null).ok()).isFalse();
@@ -168,5 +170,9 @@ class TunnelDataplaneIT {
       assertThat(list).doesNotContain(ns);
     }
     net = null;
+  }
+
+  private static WireGuard wg(String netns) {
+    return new WireGuard(HostCommands.inNetns(netns));
   }
 }

@@ -2,6 +2,7 @@ package io.pontoon.peering.agent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The agent's settings (flags of {@code pontoon agent}).
@@ -37,80 +38,117 @@ public record AgentConfig(
   }
 
   public AgentConfig withPorts(int peering, int metrics) {
-    return new AgentConfig(clusterName, bindHost, peering, advertiseHost, advertisePort, podCidr, serviceCidr, metrics,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> {
+      b.peeringPort = peering;
+      b.metricsPort = metrics;
+    });
   }
 
   public AgentConfig withBindHost(String h) {
-    return new AgentConfig(clusterName, h, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.bindHost = h);
   }
 
   public AgentConfig withAdvertise(String host, int port) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, host, port, podCidr, serviceCidr, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> {
+      b.advertiseHost = host;
+      b.advertisePort = port;
+    });
   }
 
   public AgentConfig withCidrs(String pods, String services) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, pods, services, metricsPort,
-        sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> {
+      b.podCidr = pods;
+      b.serviceCidr = services;
+    });
   }
 
   public AgentConfig withSharingPercentage(int p) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, p, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.sharingPercentage = p);
   }
 
   public AgentConfig withApiServerUrl(String u) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, u, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.apiServerUrl = u);
   }
 
   public AgentConfig withGatewayEndpoint(String g) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, g, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.gatewayEndpoint = g);
   }
 
   public AgentConfig withHomeKubeconfig(Path k) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, k, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.homeKubeconfig = k);
   }
 
   public AgentConfig withVkLogDir(Path d) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, d, gatewayNetns, refresh, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.vkLogDir = d);
   }
 
   public AgentConfig withRefresh(Duration d) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, d, unpeerTimeout,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.refresh = d);
   }
 
   public AgentConfig withUnpeerTimeout(Duration d) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, d,
-        finalizerGrace, csrTimeout);
+    return with(b -> b.unpeerTimeout = d);
   }
 
   public AgentConfig withFinalizerGrace(Duration d) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout,
-        d, csrTimeout);
+    return with(b -> b.finalizerGrace = d);
   }
 
   public AgentConfig withGatewayNetns(String ns) {
-    return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr,
-        metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, ns, refresh,
-        unpeerTimeout, finalizerGrace, csrTimeout);
+    return with(b -> b.gatewayNetns = ns);
+  }
+
+  /** A copy with some settings changed: the one place that lists every field. */
+  private AgentConfig with(Consumer<Settings> change) {
+    Settings b = new Settings(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** Mutable copy of the settings, used only inside {@link #with}. */
+  private static final class Settings {
+    String clusterName;
+    String bindHost;
+    int peeringPort;
+    String advertiseHost;
+    int advertisePort;
+    String podCidr;
+    String serviceCidr;
+    int metricsPort;
+    int sharingPercentage;
+    String apiServerUrl;
+    String gatewayEndpoint;
+    Path homeKubeconfig;
+    Path vkLogDir;
+    String gatewayNetns;
+    Duration refresh;
+    Duration unpeerTimeout;
+    Duration finalizerGrace;
+    Duration csrTimeout;
+
+    Settings(AgentConfig c) {
+      clusterName = c.clusterName;
+      bindHost = c.bindHost;
+      peeringPort = c.peeringPort;
+      advertiseHost = c.advertiseHost;
+      advertisePort = c.advertisePort;
+      podCidr = c.podCidr;
+      serviceCidr = c.serviceCidr;
+      metricsPort = c.metricsPort;
+      sharingPercentage = c.sharingPercentage;
+      apiServerUrl = c.apiServerUrl;
+      gatewayEndpoint = c.gatewayEndpoint;
+      homeKubeconfig = c.homeKubeconfig;
+      vkLogDir = c.vkLogDir;
+      gatewayNetns = c.gatewayNetns;
+      refresh = c.refresh;
+      unpeerTimeout = c.unpeerTimeout;
+      finalizerGrace = c.finalizerGrace;
+      csrTimeout = c.csrTimeout;
+    }
+
+    AgentConfig build() {
+      return new AgentConfig(clusterName, bindHost, peeringPort, advertiseHost, advertisePort, podCidr, serviceCidr, metricsPort, sharingPercentage, apiServerUrl, gatewayEndpoint, homeKubeconfig, vkLogDir, gatewayNetns, refresh, unpeerTimeout, finalizerGrace, csrTimeout);
+    }
   }
 }

@@ -192,7 +192,7 @@ class AgentGatewayIT {
     assertThat(in.run("ip", "route", "show").orThrow().stdout()).as("routes in %s", ns).doesNotContain(dev);
     assertThat(in.run("ip", "-o", "addr", "show").orThrow().stdout()).as("addresses in %s", ns).doesNotContain(dev);
     assertThat(wireguardGo(dev)).as("wireguard-go for %s", dev).isEmpty();
-    assertThat(Files.exists(WireGuard.socket(dev))).as("socket of %s", dev).isFalse();
+    assertThat(Files.exists(WireGuard.socket(ns, dev))).as("socket of %s", dev).isFalse();
     assertThat(gatewayProcesses(ns)).as("gateway processes in %s", ns).isEmpty();
   }
 

@@ -209,8 +209,26 @@ public final class Dataplane {
 
   /** The sockets of userspace WireGuard interfaces living in {@code ns}. */
   private static List<Path> wireGuardSockets(Ip ip, String ns) {
-    if (!Files.isDirectory(WIREGUARD_SOCKETS)) return List.of();
-    return ip.linksIn(ns).stream().map(Dataplane::wireGuardSocket).filter(Files::exists).toList();
+    List<Path> found = new ArrayList<>();
+    if (Files.isDirectory(WIREGUARD_SOCKETS)) {
+      ip.linksIn(ns).stream().map(Dataplane::wireGuardSocket).filter(Files::exists).forEach(found::add);
+    }
+    // Pontoon's gateways keep their sockets in a directory of their own namespace
+    Path own = wireGuardSocketDir(ns);
+    if (Files.isDirectory(own)) {
+      try (var files = Files.list(own)) {
+        files.forEach(found::add);
+      } catch (java.io.IOException e) {
+        LOG.warn("dir={} error=\"{}\" event=not-listed", own, e.toString());
+      }
+      found.add(own); // listed last, so it is empty when its turn to be deleted comes
+    }
+    return found;
+  }
+
+  /** The host directory that Pontoon's gateways in {@code ns} see as /var/run/wireguard. */
+  static Path wireGuardSocketDir(String ns) {
+    return Path.of(io.pontoon.api.PontoonNames.WIREGUARD_NETNS_SOCKET_ROOT, ns);
   }
 
   private static boolean deleteFile(Path file) {
