@@ -51,6 +51,9 @@ public final class HostCommands {
     }
   }
 
+  /** The commands that find userspace WireGuard interfaces through /var/run/wireguard. */
+  private static final java.util.Set<String> WIREGUARD_TOOLS = java.util.Set.of("wg", "wireguard-go");
+
   private final Optional<String> netns;
   private final Duration timeout;
 
@@ -78,6 +81,11 @@ public final class HostCommands {
   public List<String> wrap(List<String> command) {
     if (netns.isEmpty()) {
       return List.copyOf(command);
+    }
+    if (!WIREGUARD_TOOLS.contains(command.get(0))) {
+      List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns.get()));
+      full.addAll(command);
+      return full;
     }
     // `ip netns exec` runs in a private mount namespace: binding this namespace's own socket
     // directory over /var/run/wireguard there gives wg and wireguard-go a per-namespace view.

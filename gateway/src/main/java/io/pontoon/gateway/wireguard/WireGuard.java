@@ -206,6 +206,13 @@ public final class WireGuard {
       throw new CommandFailedException(List.of("rm", socket(name).toString()), -1, "",
           "could not remove " + socket(name) + ": " + e.getMessage());
     }
+    if (cmd.netns().isPresent()) {
+      try {
+        Files.deleteIfExists(socket(name).getParent()); // the namespace's own directory, once empty
+      } catch (IOException e) {
+        // other interfaces of the namespace still have their sockets there
+      }
+    }
     LOG.info("wireguard=deleted interface={}", name);
   }
 

@@ -115,6 +115,11 @@ public final class TwoClusters implements AutoCloseable {
     for (String ns : namespaces) {
       // processes left in a namespace would keep it alive; the tests stop theirs first
       host.run(List.of("ip", "netns", "del", ns), null);
+      try {
+        java.nio.file.Files.deleteIfExists(HostCommands.inNetns(ns).wireGuardSocketDir());
+      } catch (java.io.IOException e) {
+        // a socket left in it is what the tests' own assertions report
+      }
     }
     namespaces.clear();
   }
