@@ -29,8 +29,14 @@ class HostCommandsTest {
 
   @Test
   void wrapsCommandsForANetworkNamespace() {
-    assertThat(HostCommands.inNetns("gw-1").wrap(List.of("wg", "show")))
-        .containsExactly("ip", "netns", "exec", "gw-1", "wg", "show");
+    assertThat(HostCommands.inNetns("gw-1").wrap(List.of("ip", "link")))
+        .containsExactly("ip", "netns", "exec", "gw-1", "ip", "link");
+    // wg and wireguard-go see the namespace's own socket directory as /var/run/wireguard
+    List<String> wg = HostCommands.inNetns("gw-1").wrap(List.of("wg", "show"));
+    assertThat(wg).startsWith("ip", "netns", "exec", "gw-1", "sh", "-c").endsWith("/run/pontoon/wireguard/gw-1", "wg", "show");
+    assertThat(wg.get(6)).contains("mount --bind", "/var/run/wireguard");
+    assertThat(HostCommands.inNetns("gw-1").wireGuardSocketDir()).hasToString("/run/pontoon/wireguard/gw-1");
+    assertThat(HostCommands.host().wireGuardSocketDir()).hasToString("/var/run/wireguard");
     assertThat(HostCommands.inNetns(null).wrap(List.of("wg"))).containsExactly("wg");
   }
 }
