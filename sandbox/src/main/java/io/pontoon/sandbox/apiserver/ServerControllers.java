@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control loops kube-apiserver and kube-controller-manager run that deletion and
- * certificates depend on: the garbage collector (owner references; Background, Foreground,
- * Orphan), namespace deletion, the CSR signer for the built-in signers, and CRD establishment.
+ * certificates depend on: the {@link GarbageCollector}, namespace deletion, the CSR signer for the built-in signers, and CRD establishment.
  * One thread; store changes enqueue work, a periodic resync catches anything missed.
  */
 final class ServerControllers implements AutoCloseable {
@@ -43,6 +42,10 @@ final class ServerControllers implements AutoCloseable {
   private static final java.util.Set<String> WATCHED_KINDS =
       java.util.Set.of("CustomResourceDefinition", "Namespace", "CertificateSigningRequest");
   private final java.util.concurrent.atomic.AtomicBoolean gcScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Every 15th resync (30 s) the collector looks at everything it knows again, in case a write failed. */
+  private static final int GC_RESYNC_EVERY = 15;
+  private final GarbageCollector gc;
+  private long resyncs;
 
   ServerControllers(ObjectStore store, ResourceRegistry registry, Deleter deleter, CustomResources customResources,
       ClusterCa ca, String clusterName) {
@@ -51,6 +54,7 @@ final class ServerControllers implements AutoCloseable {
     this.deleter = deleter;
     this.customResources = customResources;
     this.ca = ca;
+    this.gc = new GarbageCollector(store, deleter);
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sandbox-controllers-" + clusterName);
       t.setDaemon(true);
@@ -62,12 +66,18 @@ final class ServerControllers implements AutoCloseable {
     // namespaces made before the controllers ran (the bootstrap ones) get theirs before serving
     ResourceType nsType = registry.byKey("namespaces").orElseThrow();
     store.all(nsType).forEach(ns -> ensureDefaultServiceAccount(Meta.name(ns)));
+    for (ResourceType t : registry.all()) {
+      if (t.storage() != ResourceType.Storage.STORED) continue;
+      long rv = store.revision();
+      for (ObjectNode o : store.all(t)) gc.observe(new ObjectStore.Change(t, rv, WatchEvent.Type.ADDED, null, o));
+    }
     store.addListener(change -> {
+      if (gc.observe(change)) scheduleGarbageCollection();
       ObjectNode obj = change.current();
       String kind = obj.path("kind").asText();
       String apiVersion = obj.path("apiVersion").asText();
       // most changes (pod status, leases) concern no controller here: they must not queue work
-      if (WATCHED_KINDS.contains(kind) || change.type() == WatchEvent.Type.DELETED || Meta.isDeleting(obj)) {
+      if (WATCHED_KINDS.contains(kind)) {
         loop.execute(() -> safely(() -> onChange(kind, apiVersion, change)));
       }
     });
@@ -98,21 +108,21 @@ final class ServerControllers implements AutoCloseable {
       }
       default -> { }
     }
-    if (change.type() == WatchEvent.Type.DELETED || Meta.isDeleting(obj)) scheduleGarbageCollection();
   }
 
-  /** Coalesces the deletions of a burst into one pass: a pass reads every object. */
+  /** One drain of the collector's marks at a time; marks made meanwhile are taken by it. */
   private void scheduleGarbageCollection() {
     if (gcScheduled.compareAndSet(false, true)) {
-      loop.schedule(() -> {
+      loop.execute(() -> {
         gcScheduled.set(false);
-        safely(this::collectGarbage);
-      }, 50, TimeUnit.MILLISECONDS);
+        safely(gc::process);
+      });
     }
   }
 
   private void resync() {
-    collectGarbage();
+    if (++resyncs % GC_RESYNC_EVERY == 0) gc.markAll();
+    gc.process();
     ResourceType nsType = registry.byKey("namespaces").orElseThrow();
     for (ObjectNode ns : store.all(nsType)) {
       if (Meta.isDeleting(ns)) finishNamespace(Meta.name(ns));
@@ -122,105 +132,8 @@ final class ServerControllers implements AutoCloseable {
     store.all(csrType).forEach(this::sign);
   }
 
-  // ---- garbage collector ----------------------------------------------------------------
-
-  private record Ref(ResourceType type, ObjectNode obj) {}
-
-  /**
-   * One pass over every object with owner references: dependents whose owners are all gone are
-   * deleted; owners being deleted in the foreground wait for their dependents; orphaning owners
-   * release theirs.
-   */
-  private void collectGarbage() {
-    Map<String, Ref> byUid = new HashMap<>();
-    List<Ref> dependents = new ArrayList<>();
-    for (ResourceType t : registry.all()) {
-      if (t.storage() != ResourceType.Storage.STORED) continue;
-      for (ObjectNode o : store.all(t)) {
-        byUid.put(Meta.uid(o), new Ref(t, o));
-        if (o.path("metadata").path("ownerReferences").size() > 0) dependents.add(new Ref(t, o));
-      }
-    }
-    Map<String, List<Ref>> dependentsByOwner = new HashMap<>();
-    for (Ref d : dependents) {
-      for (JsonNode ref : d.obj().path("metadata").path("ownerReferences")) {
-        dependentsByOwner.computeIfAbsent(ref.path("uid").asText(), k -> new ArrayList<>()).add(d);
-      }
-    }
-    // orphaning and foreground owners
-    for (Ref owner : byUid.values()) {
-      if (!Meta.isDeleting(owner.obj())) continue;
-      List<Ref> deps = dependentsByOwner.getOrDefault(Meta.uid(owner.obj()), List.of());
-      if (Meta.hasFinalizer(owner.obj(), Deleter.ORPHAN)) {
-        for (Ref d : deps) removeOwnerReference(d, Meta.uid(owner.obj()));
-        removeFinalizer(owner, Deleter.ORPHAN);
-      } else if (Meta.hasFinalizer(owner.obj(), Deleter.FOREGROUND)) {
-        boolean blocking = false;
-        for (Ref d : deps) {
-          if (!Meta.isDeleting(d.obj())) deleteQuietly(d, "Foreground");
-          if (blocksOwner(d.obj(), Meta.uid(owner.obj()))) blocking = true;
-        }
-        if (!blocking) removeFinalizer(owner, Deleter.FOREGROUND);
-      }
-    }
-    // dependents whose owners are all gone
-    for (Ref d : dependents) {
-      if (Meta.isDeleting(d.obj())) continue;
-      boolean anyOwnerLeft = false;
-      boolean foregroundOwner = false;
-      for (JsonNode ref : d.obj().path("metadata").path("ownerReferences")) {
-        Ref owner = byUid.get(ref.path("uid").asText());
-        if (owner != null) {
-          anyOwnerLeft = true;
-          if (Meta.isDeleting(owner.obj()) && Meta.hasFinalizer(owner.obj(), Deleter.FOREGROUND)) {
-            foregroundOwner = true;
-          }
-        }
-      }
-      if (!anyOwnerLeft) deleteQuietly(d, "Background");
-      else if (foregroundOwner) deleteQuietly(d, "Foreground");
-    }
-  }
-
-  private static boolean blocksOwner(ObjectNode dependent, String ownerUid) {
-    for (JsonNode ref : dependent.path("metadata").path("ownerReferences")) {
-      if (ref.path("uid").asText().equals(ownerUid)) return true;
-    }
-    return false;
-  }
-
-  private void deleteQuietly(Ref d, String policy) {
-    try {
-      deleter.delete(d.type(), Meta.namespace(d.obj()), Meta.name(d.obj()),
-          new Deleter.Options(null, policy, Meta.uid(d.obj()), null, false));
-    } catch (ApiException e) {
-      if (e.code() != 404 && e.code() != 409) throw e;
-    }
-  }
-
-  private void removeOwnerReference(Ref d, String ownerUid) {
-    ObjectNode current = store.get(d.type(), Meta.namespace(d.obj()), Meta.name(d.obj())).orElse(null);
-    if (current == null) return;
-    ObjectNode next = current.deepCopy();
-    ArrayNode kept = Json.NODES.arrayNode();
-    current.path("metadata").path("ownerReferences").forEach(r -> {
-      if (!r.path("uid").asText().equals(ownerUid)) kept.add(r);
-    });
-    if (kept.isEmpty()) Meta.metadata(next).remove("ownerReferences");
-    else Meta.metadata(next).set("ownerReferences", kept);
-    updateQuietly(d.type(), current, next);
-  }
-
-  private void removeFinalizer(Ref owner, String finalizer) {
-    ObjectNode current = store.get(owner.type(), Meta.namespace(owner.obj()), Meta.name(owner.obj())).orElse(null);
-    if (current == null) return;
-    ObjectNode next = current.deepCopy();
-    Meta.removeFinalizer(next, finalizer);
-    updateQuietly(owner.type(), current, next);
-  }
-
   /** Writes {@code next}, or deletes the object when that removed its last finalizer. */
-  private void updateQuietly(ResourceType type, ObjectNode current, ObjectNode next) {
+  static void updateQuietly(ObjectStore store, ResourceType type, ObjectNode current, ObjectNode next) {
     if (next.equals(current)) return;
     try {
       long rv = ObjectStore.resourceVersionOf(current);
@@ -348,7 +261,7 @@ final class ServerControllers implements AutoCloseable {
     } catch (RuntimeException e) {
       fail(next, "SignerValidationFailure", "the certificate request could not be parsed: " + e.getMessage());
     }
-    updateQuietly(csrType, csr, next);
+    updateQuietly(store, csrType, csr, next);
   }
 
   private static void fail(ObjectNode csr, String reason, String message) {

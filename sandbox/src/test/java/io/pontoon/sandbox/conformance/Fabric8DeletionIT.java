@@ -159,6 +159,25 @@ class Fabric8DeletionIT {
   }
 
   @Test
+  void dependentWhoseOwnersAreAllAbsentIsCollectedOneWithALiveOwnerStays() {
+    createNamespace(client, "gc-absent", Map.of());
+    ReplicaSet rs = replicaSet("gc-absent", "live");
+    var gone = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet").withName("gone")
+        .withUid("00000000-0000-0000-0000-00000000dead").build();
+    var live = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet").withName("live")
+        .withUid(rs.getMetadata().getUid()).build();
+    var cms = client.configMaps().inNamespace("gc-absent");
+    cms.resource(new ConfigMapBuilder().withNewMetadata().withName("dangling").withOwnerReferences(gone).endMetadata()
+        .build()).create();
+    cms.resource(new ConfigMapBuilder().withNewMetadata().withName("half").withOwnerReferences(gone, live)
+        .endMetadata().build()).create();
+    await().atMost(DEADLINE).until(() -> cms.withName("dangling").get() == null);
+    assertThat(cms.withName("half").get()).as("one owner is still there").isNotNull();
+    client.apps().replicaSets().inNamespace("gc-absent").withName("live").delete();
+    await().atMost(DEADLINE).until(() -> cms.withName("half").get() == null);
+  }
+
+  @Test
   void orphanPropagationLeavesDependentsWithoutOwner() {
     createNamespace(client, "gc-orphan", Map.of());
     ReplicaSet rs = replicaSet("gc-orphan", "or");

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  */
 public final class ObjectStore {
   /** A change as the history keeps it. */
-  public record Change(long revision, WatchEvent.Type type, ObjectNode previous, ObjectNode current) {}
+  public record Change(ResourceType resource, long revision, WatchEvent.Type type, ObjectNode previous,
+      ObjectNode current) {}
 
   /** A page of a list. {@code continueAfter} is the last key returned when more items remain. */
   public record Page(List<ObjectNode> items, long revision, String continueAfter, long remaining) {}
@@ -99,7 +100,7 @@ public final class ObjectStore {
       long rv = ++revision;
       ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
       b.objects.put(key, obj);
-      publish(b, new Change(rv, WatchEvent.Type.ADDED, null, obj));
+      publish(b, new Change(type, rv, WatchEvent.Type.ADDED, null, obj));
       return obj;
     }
   }
@@ -121,7 +122,7 @@ public final class ObjectStore {
       long rv = ++revision;
       ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
       b.objects.put(key, obj);
-      publish(b, new Change(rv, WatchEvent.Type.MODIFIED, old, obj));
+      publish(b, new Change(type, rv, WatchEvent.Type.MODIFIED, old, obj));
       return obj;
     }
   }
@@ -145,7 +146,7 @@ public final class ObjectStore {
       b.objects.remove(key);
       ObjectNode gone = old.deepCopy();
       ((ObjectNode) gone.get("metadata")).put("resourceVersion", Long.toString(rv));
-      publish(b, new Change(rv, WatchEvent.Type.DELETED, old, gone));
+      publish(b, new Change(type, rv, WatchEvent.Type.DELETED, old, gone));
       return gone;
     }
   }
