@@ -9,6 +9,9 @@ import io.pontoon.sandbox.apiserver.resources.ResourceRegistry;
 import io.pontoon.sandbox.apiserver.resources.ResourceType;
 import io.pontoon.sandbox.apiserver.storage.ObjectStore;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The API server's Prometheus metrics, named like kube-apiserver's where they mean the same:
@@ -28,15 +31,27 @@ final class ApiMetrics {
         .description("Open watches").register(registry);
   }
 
+  /** The meters of one verb, resource and code; looked up per request, built once. */
+  private record Meters(Counter requests, Timer duration) {}
+
+  private record Key(String verb, String resource, int code) {}
+
+  private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+
   void record(String verb, String resource, int code, long nanos) {
-    String res = resource.isEmpty() ? "nonresource" : resource;
-    Counter.builder("apiserver_request_total").tag("verb", verb).tag("resource", res)
-        .tag("code", Integer.toString(code)).register(registry).increment();
-    if (!verb.equals("watch")) {
-      Timer.builder("apiserver_request_duration_seconds").tag("verb", verb).tag("resource", res)
-          .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30))
-          .register(registry).record(Duration.ofNanos(nanos));
-    }
+    Meters m = meters.computeIfAbsent(new Key(verb, resource, code), this::register);
+    m.requests().increment();
+    if (m.duration() != null) m.duration().record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Meters register(Key k) {
+    String res = k.resource().isEmpty() ? "nonresource" : k.resource();
+    Counter requests = Counter.builder("apiserver_request_total").tag("verb", k.verb()).tag("resource", res)
+        .tag("code", Integer.toString(k.code())).register(registry);
+    Timer duration = k.verb().equals("watch") ? null : Timer.builder("apiserver_request_duration_seconds")
+        .tag("verb", k.verb()).tag("resource", res).publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+    return new Meters(requests, duration);
   }
 
   String scrape() {

@@ -26,9 +26,11 @@ final class Authenticator {
 
   UserInfo authenticate(List<Certificate> peerCertificates, String authorization) {
     if (authorization != null && !authorization.isBlank()) {
-      String[] parts = authorization.trim().split("\\s+", 2);
-      if (parts.length == 2 && parts[0].equalsIgnoreCase("Bearer")) {
-        return tokens.userFor(parts[1].trim()).orElseThrow(Authenticator::unauthorized);
+      String value = authorization.trim();
+      int space = 0;
+      while (space < value.length() && !Character.isWhitespace(value.charAt(space))) space++;
+      if (space < value.length() && value.substring(0, space).equalsIgnoreCase("Bearer")) {
+        return tokens.userFor(value.substring(space).trim()).orElseThrow(Authenticator::unauthorized);
       }
       throw unauthorized();
     }

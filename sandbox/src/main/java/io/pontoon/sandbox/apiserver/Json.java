@@ -37,7 +37,9 @@ public final class Json {
     }
   }
 
+  /** The JSON text of a tree; a stored object's is written once and shared: never modify the result. */
   public static byte[] bytes(JsonNode node) {
+    if (node instanceof io.pontoon.sandbox.apiserver.storage.StoredObject s) return s.json();
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {

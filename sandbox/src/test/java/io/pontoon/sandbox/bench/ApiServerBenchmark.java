@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * first round on cold JVMs, the second on a server that has been up a while.
  *
  * <p>Run: {@code ./mvnw -B -pl sandbox verify -Pbench} (optionally {@code -Dbench.pods=N},
- * {@code -Dbench.inflight=N}, {@code -Dbench.rounds=N}, {@code -Dbench.jfr=FILE} to record the server with Flight Recorder).
+ * {@code -Dbench.inflight=N}, {@code -Dbench.rounds=N}, {@code -Dbench.jfr=FILE} to record the server with Flight Recorder, {@code -Dbench.jfc=SETTINGS} for its settings).
  */
 @Tag("bench")
 class ApiServerBenchmark {
@@ -61,7 +61,9 @@ class ApiServerBenchmark {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g"));
     String jfr = System.getProperty("bench.jfr");
-    if (jfr != null) cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
+    }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
         kubeconfig.toString()));
     Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();

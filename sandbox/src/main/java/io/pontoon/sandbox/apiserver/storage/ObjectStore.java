@@ -99,9 +99,10 @@ public final class ObjectStore {
       if (b.objects.containsKey(key)) throw ApiException.alreadyExists(type.group(), type.plural(), name);
       long rv = ++revision;
       ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
-      b.objects.put(key, obj);
-      publish(b, new Change(type, rv, WatchEvent.Type.ADDED, null, obj));
-      return obj;
+      StoredObject stored = StoredObject.of(obj);
+      b.objects.put(key, stored);
+      publish(b, new Change(type, rv, WatchEvent.Type.ADDED, null, stored));
+      return stored;
     }
   }
 
@@ -121,9 +122,10 @@ public final class ObjectStore {
       }
       long rv = ++revision;
       ((ObjectNode) obj.get("metadata")).put("resourceVersion", Long.toString(rv));
-      b.objects.put(key, obj);
-      publish(b, new Change(type, rv, WatchEvent.Type.MODIFIED, old, obj));
-      return obj;
+      StoredObject stored = StoredObject.of(obj);
+      b.objects.put(key, stored);
+      publish(b, new Change(type, rv, WatchEvent.Type.MODIFIED, old, stored));
+      return stored;
     }
   }
 
@@ -144,8 +146,9 @@ public final class ObjectStore {
       }
       long rv = ++revision;
       b.objects.remove(key);
-      ObjectNode gone = old.deepCopy();
-      ((ObjectNode) gone.get("metadata")).put("resourceVersion", Long.toString(rv));
+      ObjectNode copy = old.deepCopy();
+      ((ObjectNode) copy.get("metadata")).put("resourceVersion", Long.toString(rv));
+      StoredObject gone = StoredObject.of(copy);
       publish(b, new Change(type, rv, WatchEvent.Type.DELETED, old, gone));
       return gone;
     }
