@@ -126,7 +126,8 @@ public final class SandboxApiServer implements AutoCloseable {
       ips.add(options.host());
     }
     IssuedCertificate serving = ca.issueServing(dns, ips, Duration.ofDays(365));
-    this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64).setEventLoopPoolSize(2));
+    this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64).setEventLoopPoolSize(2)
+        .setPreferNativeTransport(true));
     this.controllers = new ServerControllers(store, registry, deleter, customResources, ca, options.clusterName());
     bootstrap();
     serviceAddresses.start(store, store.all(registry.byKey("services").orElseThrow()));

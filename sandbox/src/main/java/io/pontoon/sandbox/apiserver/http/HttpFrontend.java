@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.URLDecoder;
@@ -95,6 +96,8 @@ public final class HttpFrontend {
         .setMaxInitialLineLength(64 * 1024)
         .setMaxHeaderSize(64 * 1024)
         .setCompressionSupported(false);
+    // BoringSSL costs a fraction of the JDK's TLS per record, and every watch event is a record
+    if (OpenSSLEngineOptions.isAvailable()) options.setSslEngineOptions(new OpenSSLEngineOptions());
     server = vertx.createHttpServer(options).requestHandler(this::onRequest);
     try {
       server = server.listen().toCompletionStage().toCompletableFuture().get();
