@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -137,9 +138,11 @@ class ApiServerBenchmark {
     // flight on a pool of connections, so that it measures the server rather than the client.
     URI base = URI.create(ready[1]);
     Vertx vertx = Vertx.vertx();
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setKeepAlive(true)
+    HttpClientOptions httpOptions = new HttpClientOptions().setSsl(true).setKeepAlive(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(Files.readString(
-            kubeconfig.resolveSibling("ca.crt"))))), new PoolOptions().setHttp1MaxSize(CLIENT_THREADS));
+            kubeconfig.resolveSibling("ca.crt")))));
+    if (OpenSSLEngineOptions.isAvailable()) httpOptions.setSslEngineOptions(new OpenSSLEngineOptions());
+    HttpClient http = vertx.createHttpClient(httpOptions, new PoolOptions().setHttp1MaxSize(CLIENT_THREADS));
     List<Long> createLatencies = Collections.synchronizedList(new ArrayList<>());
     Semaphore inFlight = new Semaphore(CLIENT_THREADS);
     List<CompletableFuture<?>> all = new ArrayList<>();
