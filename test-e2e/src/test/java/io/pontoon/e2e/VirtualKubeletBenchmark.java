@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its two hops, and its heap, RSS and CPU (it runs as its own process). Prints a table.
  *
  * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
- * ({@code -Dbench.sizes=100,1000} for a shorter run).
+ * ({@code -Dbench.sizes=100,1000} for a shorter run; {@code -Dbench.vkopts="..."} adds JVM options;
+ * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst).
  */
 @Tag("bench")
 class VirtualKubeletBenchmark {
@@ -153,6 +154,11 @@ class VirtualKubeletBenchmark {
             (end - start) / 1e9, BenchTable.percentile(hop1, 0.5), BenchTable.percentile(hop1, 0.99),
             BenchTable.percentile(hop2, 0.5), BenchTable.percentile(hop2, 0.99), heapMiB(metricsPort),
             rssKiB(vk.pid()) / 1024.0, cpu, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
+        if (Boolean.getBoolean("bench.nmt")) {
+          System.out.println(nativeMemory(vk.pid()));
+          jcmd(vk.pid(), "GC.run");
+          System.out.printf(Locale.ROOT, "  heap after a full GC: %.0f MiB%n", heapMiB(metricsPort));
+        }
       }
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
           + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process");
@@ -165,7 +171,33 @@ class VirtualKubeletBenchmark {
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
     if (System.getProperty("bench.trace") != null) options.add("-DPONTOON_TRACE_LEVEL=DEBUG");
+    if (Boolean.getBoolean("bench.nmt")) options.add("-XX:NativeMemoryTracking=summary");
+    String extra = System.getProperty("bench.vkopts");
+    if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.trim().split("\\s+")));
     return options;
+  }
+
+  /** The committed memory per area, as Native Memory Tracking reports it ({@code -Dbench.nmt=true}). */
+  static String nativeMemory(long pid) throws Exception {
+    String out = jcmd(pid, "VM.native_memory", "summary", "scale=MB");
+    StringBuilder line = new StringBuilder("  NMT committed MB:");
+    java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total: reserved=\\d+MB, committed=(\\d+)MB")
+        .matcher(out);
+    if (total.find()) line.append(" Total=").append(total.group(1));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(?:-\\s+)?(\\w[\\w ]*?) \\(reserved=\\d+MB, committed=(\\d+)MB")
+        .matcher(out);
+    while (m.find()) if (!m.group(2).equals("0")) line.append(' ').append(m.group(1).trim()).append('=').append(m.group(2));
+    return line.toString();
+  }
+
+  static String jcmd(long pid, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid)));
+    cmd.addAll(List.of(command));
+    Process jcmd = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    jcmd.waitFor();
+    return out;
   }
 
   static boolean running(Pod p) {

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * sandbox process's heap.
  *
  * <p>Run: {@code ./mvnw -B -pl sandbox verify -Pbench -Dtest=NodeBenchmark} (optionally
- * {@code -Dbench.nodes=N -Dbench.pods=M}).
+ * {@code -Dbench.nodes=N -Dbench.pods=M}, {@code -Dbench.jfr=FILE -Dbench.jfc=SETTINGS} to record the
+ * cluster with Flight Recorder).
  */
 @Tag("bench")
 class NodeBenchmark {
@@ -54,13 +55,20 @@ class NodeBenchmark {
   void tenThousandPodsOnAHundredNodes() throws Exception {
     Path dir = Files.createTempDirectory("pontoon-node-bench");
     Path kubeconfig = dir.resolve("kubeconfig");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-cp", System.getProperty("java.class.path"), ClusterBenchMain.class.getName(),
-        kubeconfig.toString(), Integer.toString(NODES)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g"));
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterBenchMain.class.getName(),
+        kubeconfig.toString(), Integer.toString(NODES)));
+    Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
         StandardCharsets.UTF_8)); PrintWriter in = new PrintWriter(new OutputStreamWriter(server.getOutputStream(),
         StandardCharsets.UTF_8), true)) {
       String ready = out.readLine();
+      while (ready != null && !ready.startsWith("READY")) ready = out.readLine(); // skip JVM notices
       if (ready == null || !ready.startsWith("READY")) throw new IllegalStateException("cluster did not start");
       long clusterStartMillis = Long.parseLong(ready.substring("READY ".length()).trim());
       long heapBefore = BenchTable.heap(in, out);
