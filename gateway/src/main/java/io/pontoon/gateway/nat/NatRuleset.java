@@ -11,13 +11,21 @@ import io.pontoon.gateway.ipam.Cidr;
  * never fails), {@code delete table …}, then the full table. nft applies a file as one
  * transaction, so a failing script leaves the previous table as it was.
  *
- * <p>The translation is stateless (see gateway/README.md "NAT and routes"): addresses are
+ * <p>The table is of family {@code netdev}: each tunnel interface gets an ingress and an egress
+ * chain bound to that device alone, so only packets crossing the tunnel meet a rule; the IP hooks
+ * (prerouting, forward, postrouting, output), which every packet of the namespace would cross,
+ * stay empty. The translation is stateless (see gateway/README.md "NAT and routes"): addresses are
  * rewritten in place with payload statements ({@code ip daddr set ip daddr & HOSTMASK | NET}, for
- * which nft also fixes the IP and TCP/UDP checksums), tunnel traffic bypasses conntrack, and the
- * headers quoted by ICMP errors are translated by {@link IcmpErrorRules}.
+ * which nft also fixes the IP and TCP/UDP checksums) and the headers quoted by ICMP errors by
+ * {@link IcmpErrorRules}; nothing here uses conntrack. The device must exist when the script is
+ * applied (kernels before 6.16 refuse a missing one).
  */
 public final class NatRuleset {
   public static final String DEFAULT_TABLE = "pontoon";
+  /** The family of Pontoon's tables. */
+  public static final String FAMILY = "netdev";
+  /** The family Pontoon's tables had when they used the IP hooks; such a table is replaced too. */
+  static final String LEGACY_FAMILY = "ip";
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,63}");
 
   private NatRuleset() {}
@@ -29,74 +37,68 @@ public final class NatRuleset {
     return table;
   }
 
-  /** The script that makes table {@code table} hold exactly the rules of {@code peers}. */
+  /**
+   * The script that makes table {@code table} hold exactly the rules of {@code peers} (and removes
+   * an {@code ip} table of that name left by an earlier version, in the same transaction).
+   */
   public static String render(String table, List<PeerNat> peers) {
     requireTable(table);
     StringBuilder s = new StringBuilder();
-    s.append("table ip ").append(table).append(" {\n}\n");
-    s.append("delete table ip ").append(table).append('\n');
+    for (String family : List.of(LEGACY_FAMILY, FAMILY)) {
+      s.append("table ").append(family).append(' ').append(table).append(" {\n}\n");
+      s.append("delete table ").append(family).append(' ').append(table).append('\n');
+    }
     s.append(tableBody(table, peers));
     return s.toString();
   }
 
   /** The table alone, as {@code nft list table} would show its rules. */
   static String tableBody(String table, List<PeerNat> peers) {
-    StringBuilder pre = new StringBuilder();
-    StringBuilder post = new StringBuilder();
-    StringBuilder out = new StringBuilder();
-    StringBuilder fwd = new StringBuilder();
-    StringBuilder icmpChains = new StringBuilder();
+    StringBuilder s = new StringBuilder("table " + FAMILY + " " + table + " {\n");
     for (PeerNat p : peers) {
       String dev = '"' + p.interfaceName() + '"';
-      // tunnel traffic is translated statelessly: conntrack would only cost time
-      pre.append("    iifname ").append(dev).append(" notrack\n");
-      pre.append("    ip daddr ").append(p.remoteRemapped()).append(" notrack\n");
-      out.append("    ip daddr ").append(p.remoteRemapped()).append(" notrack\n");
-      // the probe's address is the gateway's own: never translated into a pod's
-      pre.append("    iifname ").append(dev).append(" ip daddr ").append(p.tunnelAddress()).append(" accept\n");
+      String in = p.interfaceName() + "-icmp-in";
+      String out = p.interfaceName() + "-icmp-out";
+      // from the tunnel: ingress, before routing, so the translated destination is what is routed
+      // (first of any ingress chain on the device, as dstnat would be)
+      s.append("  chain ").append(p.interfaceName()).append("-ingress {\n")
+          .append("    type filter hook ingress device ").append(dev).append(" priority -300; policy accept;\n");
       if (!p.identity()) {
-        String in = p.interfaceName() + "-icmp-in";
-        String outbound = p.interfaceName() + "-icmp-out";
-        pre.append("    iifname ").append(dev).append(ICMP_ERRORS).append(" jump ").append(in).append('\n');
-        pre.append("    iifname ").append(dev).append(" ip daddr ").append(p.localRemapped())
-            .append(" ip daddr set ip daddr & ").append(hostMask(p.localRemapped()))
+        // the last address of the block is the gateway's own (the health probe's): never a pod's
+        String pods = Cidr.formatAddress(p.localRemapped().network()) + "-"
+            + Cidr.formatAddress(p.localRemapped().last() - 1);
+        s.append("   ").append(ICMP_ERRORS).append(" ip daddr ").append(pods).append(" jump ").append(in).append('\n');
+        s.append("    ip daddr ").append(pods).append(" ip daddr set ip daddr & ").append(hostMask(p.localRemapped()))
             .append(" | ").append(networkAddress(p.localPodCidr())).append('\n');
-        post.append("    oifname ").append(dev).append(ICMP_ERRORS).append(" jump ").append(outbound).append('\n');
-        post.append("    oifname ").append(dev).append(" ip saddr ").append(p.localPodCidr())
-            .append(" ip saddr set ip saddr & ").append(hostMask(p.localPodCidr()))
-            .append(" | ").append(networkAddress(p.localRemapped())).append('\n');
+      }
+      // the tunnel's MTU is below the pods': clamp TCP's MSS both ways (nft only ever lowers it)
+      s.append("    ").append(MSS_CLAMP).append(p.mss()).append('\n');
+      s.append("  }\n");
+      // into the tunnel: egress, after routing and the IP hooks (last of any egress chain, as srcnat)
+      s.append("  chain ").append(p.interfaceName()).append("-egress {\n")
+          .append("    type filter hook egress device ").append(dev).append(" priority 300; policy accept;\n");
+      if (!p.identity()) {
+        s.append("   ").append(ICMP_ERRORS).append(" jump ").append(out).append('\n');
+        s.append("    ip saddr ").append(p.localPodCidr()).append(" ip saddr set ip saddr & ")
+            .append(hostMask(p.localPodCidr())).append(" | ").append(networkAddress(p.localRemapped())).append('\n');
+      }
+      s.append("    ").append(MSS_CLAMP).append(p.mss()).append('\n');
+      s.append("  }\n");
+      if (!p.identity()) {
         // errors coming in quote what our pod sent (its source as the peer sees it); errors going
         // out quote what reached our pod (its destination as translated on the way in)
-        icmpChains.append("  chain ").append(in).append(" {\n")
+        s.append("  chain ").append(in).append(" {\n")
             .append(IcmpErrorRules.render(IcmpErrorRules.INNER_SOURCE, p.localRemapped(), p.localPodCidr()))
             .append("  }\n");
-        icmpChains.append("  chain ").append(outbound).append(" {\n")
+        s.append("  chain ").append(out).append(" {\n")
             .append(IcmpErrorRules.render(IcmpErrorRules.INNER_DESTINATION, p.localPodCidr(), p.localRemapped()))
             .append("  }\n");
       }
-      // the tunnel's MTU is below the pods': clamp TCP's MSS both ways
-      fwd.append("    oifname ").append(dev).append(" tcp flags syn tcp option maxseg size set rt mtu\n");
-      fwd.append("    iifname ").append(dev).append(" tcp flags syn tcp option maxseg size set rt mtu\n");
     }
-    // prerouting at raw priority: before routing (so a translated destination is routed) and
-    // before conntrack (so notrack takes effect); postrouting: after routing chose the tunnel
-    return "table ip " + table + " {\n"
-        + "  chain prerouting {\n"
-        + "    type filter hook prerouting priority raw; policy accept;\n" + pre
-        + "  }\n"
-        + "  chain output {\n"
-        + "    type filter hook output priority raw; policy accept;\n" + out
-        + "  }\n"
-        + "  chain postrouting {\n"
-        + "    type filter hook postrouting priority srcnat; policy accept;\n" + post
-        + "  }\n"
-        + "  chain forward {\n"
-        + "    type filter hook forward priority mangle; policy accept;\n" + fwd
-        + "  }\n"
-        + icmpChains
-        + "}\n";
+    return s.append("}\n").toString();
   }
 
+  private static final String MSS_CLAMP = "tcp flags syn tcp option maxseg size set ";
   private static final String ICMP_ERRORS =
       " icmp type { destination-unreachable, time-exceeded, parameter-problem }";
 

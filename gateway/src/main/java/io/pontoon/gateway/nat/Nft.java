@@ -8,7 +8,10 @@ import io.pontoon.gateway.HostCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies, reads and removes one nft table in the namespace of the given {@link HostCommands}. */
+/**
+ * Applies, reads and removes one of Pontoon's nft tables (family {@link NatRuleset#FAMILY}) in the
+ * namespace of the given {@link HostCommands}.
+ */
 public final class Nft {
   private static final Logger LOG = LoggerFactory.getLogger(Nft.class);
   private final HostCommands cmd;
@@ -31,21 +34,30 @@ public final class Nft {
     cmd.run(List.of("nft", "-f", "-"), script.getBytes(StandardCharsets.UTF_8)).orThrow();
   }
 
-  /** {@code nft list table ip TABLE}, or empty when the table does not exist. */
+  /** {@code nft list table netdev TABLE}, or empty when the table does not exist. */
   public Optional<String> list(String table) {
+    return list(NatRuleset.FAMILY, table);
+  }
+
+  private Optional<String> list(String family, String table) {
     NatRuleset.requireTable(table);
-    HostCommands.Result r = cmd.run(List.of("nft", "list", "table", "ip", table), null);
+    HostCommands.Result r = cmd.run(List.of("nft", "list", "table", family, table), null);
     return r.ok() ? Optional.of(r.stdout()) : Optional.empty();
   }
 
-  /** Deletes the table; a no-op when it does not exist. */
+  /**
+   * Deletes the table (and an {@code ip} table of that name left by an earlier version); a no-op
+   * when none exists.
+   */
   public void delete(String table) {
-    if (list(table).isPresent()) {
-      HostCommands.Result r = cmd.run(List.of("nft", "delete", "table", "ip", table), null);
-      if (!r.ok() && list(table).isPresent()) {
-        r.orThrow();
+    for (String family : List.of(NatRuleset.FAMILY, NatRuleset.LEGACY_FAMILY)) {
+      if (list(family, table).isPresent()) {
+        HostCommands.Result r = cmd.run(List.of("nft", "delete", "table", family, table), null);
+        if (!r.ok() && list(family, table).isPresent()) {
+          r.orThrow();
+        }
+        LOG.info("nft=deleted table={} family={}", table, family);
       }
-      LOG.info("nft=deleted table={}", table);
     }
   }
 }

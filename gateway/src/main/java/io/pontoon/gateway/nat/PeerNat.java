@@ -13,8 +13,12 @@ import io.pontoon.gateway.wireguard.WireGuard;
  * @param localPodCidr this cluster's pod CIDR
  * @param localRemapped the block the peer assigned to this cluster (SNAT target, DNAT match)
  * @param remoteRemapped the block this cluster assigned to the peer (routed into the tunnel)
+ * @param mtu the interface's MTU, to which TCP's MSS is clamped both ways
  */
-public record PeerNat(String interfaceName, Cidr localPodCidr, Cidr localRemapped, Cidr remoteRemapped) {
+public record PeerNat(String interfaceName, Cidr localPodCidr, Cidr localRemapped, Cidr remoteRemapped, int mtu) {
+  /** IPv4 and TCP headers without options: the MSS is the MTU less these. */
+  static final int TCP_IP_HEADERS = 40;
+
   public PeerNat {
     WireGuard.requireName(interfaceName);
     Objects.requireNonNull(localPodCidr, "localPodCidr");
@@ -28,6 +32,14 @@ public record PeerNat(String interfaceName, Cidr localPodCidr, Cidr localRemappe
       throw new IllegalArgumentException("remapped blocks must be /30 or larger: the last address "
           + "of each is the gateway's tunnel address");
     }
+    if (mtu < 576 || mtu > 9000) {
+      throw new IllegalArgumentException("MTU must be 576..9000, got " + mtu);
+    }
+  }
+
+  /** The largest TCP segment that fits the interface's MTU, as SYNs crossing it are clamped to. */
+  public int mss() {
+    return mtu - TCP_IP_HEADERS;
   }
 
   /** Whether the peer kept our real CIDR, so no translation is needed. */

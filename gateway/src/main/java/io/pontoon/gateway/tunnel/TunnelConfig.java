@@ -34,7 +34,7 @@ public record TunnelConfig(String peerClusterId, String privateKey, int listenPo
   }
 
   public PeerNat nat() {
-    return new PeerNat(interfaceName(), localPodCidr, localRemapped, remoteRemapped);
+    return new PeerNat(interfaceName(), localPodCidr, localRemapped, remoteRemapped, mtu);
   }
 
   @Override

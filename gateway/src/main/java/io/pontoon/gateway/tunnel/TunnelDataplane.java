@@ -15,8 +15,9 @@ import io.pontoon.gateway.wireguard.WireGuard;
 /**
  * Converges one peering's dataplane in one network namespace: the WireGuard interface and its
  * peer, the gateway's tunnel address, the route of the peer's remapped CIDR, and the peering's
- * own nft table {@code pontoon-<interface>} (one table per peering, so gateway processes of
- * different peers in one namespace never replace each other's rules). Idempotent; safe to call
+ * own nft table {@code netdev pontoon-<interface>}, whose chains hook only that interface (one
+ * table per peering, so gateway processes of different peers in one namespace never replace each
+ * other's rules). Idempotent; safe to call
  * after a crash at any point.
  */
 public final class TunnelDataplane {
@@ -53,9 +54,10 @@ public final class TunnelDataplane {
   public WireGuard.Mode apply(TunnelConfig c) {
     String dev = c.interfaceName();
     PeerNat nat = c.nat();
-    // NAT first: no packet crosses the tunnel untranslated once the interface is up
-    nft.apply(tableName(dev), List.of(nat));
     WireGuard.Mode mode = wireGuard.create(dev, c.mtu());
+    // the NAT's chains hook the interface itself, so it must exist first; NAT before the peer:
+    // nothing crosses the tunnel before that (no peer, no route), so nothing crosses untranslated
+    nft.apply(tableName(dev), List.of(nat));
     wireGuard.configure(dev, c.privateKey(), c.listenPort(), List.of(new PeerConfig(
         c.remotePublicKey(), c.endpoint(), List.of(c.remoteRemapped()), c.persistentKeepaliveSeconds())));
     routes.enableForwarding();

@@ -30,11 +30,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pod→pod iperf3 TCP throughput and ping RTT: (a) Pontoon's double-NAT tunnel between two
- * clusters on the same pod CIDR, (a0) the same with the conntrack-based prefix NAT Pontoon used
- * before (for reference), (b) the same wireguard-go tunnel without any nft table (distinct CIDRs);
- * and, to show the NAT's own cost where nothing slow hides it, (c) a plain routed veth underlay
- * without a tunnel, (d) the same veth with Pontoon's NAT rules on it, (d0) with the conntrack ones.
- * Also the time from applying a tunnel to its first handshake. Prints tables; asserts nothing.
+ * clusters on the same pod CIDR (stateless rules in a netdev table hooked to the tunnel interface),
+ * (a1) the same stateless rewrite in the IP hooks (prerouting/forward/postrouting/output, with
+ * notrack) as Pontoon did before, (a0) the conntrack-based prefix NAT it used before that (both for
+ * reference), (b) the same wireguard-go tunnel without any nft table (distinct CIDRs); and, to show
+ * the NAT's own cost where nothing slow hides it, (c) a plain routed veth underlay without a
+ * tunnel, (d) the same veth with Pontoon's NAT rules on it, (d1) with the IP-hook ones, (d0) with the
+ * conntrack ones. Also the time from applying a tunnel to its first handshake. Prints tables;
+ * asserts nothing.
  *
  * <p>All paths exist at once and are measured in rounds, one iperf3 run and one ping burst each
  * per round, the tunnel paths and the veth paths each in an order that rotates every round, so
@@ -67,12 +70,16 @@ class GatewayBenchmark {
     Cidr c2 = Cidr.parse("10.2.0.0/24");
     List<Double> handshakeMs = new ArrayList<>();
     Map<String, List<Sample>> samples = new LinkedHashMap<>();
+    List<List<Path>> groups = new ArrayList<>();
 
-    try (TwoClusters natNet = new TwoClusters(); TwoClusters conntrackNet = new TwoClusters();
-        TwoClusters plainNet = new TwoClusters(c1, c2); TwoClusters natVeth = new TwoClusters();
+    try (TwoClusters natNet = new TwoClusters(); TwoClusters hookNet = new TwoClusters();
+        TwoClusters conntrackNet = new TwoClusters(); TwoClusters plainNet = new TwoClusters(c1, c2);
+        TwoClusters natVeth = new TwoClusters(); TwoClusters hookVeth = new TwoClusters();
         TwoClusters conntrackVeth = new TwoClusters(); TwoClusters plainVeth = new TwoClusters(c1, c2)) {
       TunnelDataplane a1 = new TunnelDataplane(HostCommands.inNetns(natNet.gw1));
       TunnelDataplane a2 = new TunnelDataplane(HostCommands.inNetns(natNet.gw2));
+      TunnelDataplane h1 = new TunnelDataplane(HostCommands.inNetns(hookNet.gw1));
+      TunnelDataplane h2 = new TunnelDataplane(HostCommands.inNetns(hookNet.gw2));
       TunnelDataplane r1 = new TunnelDataplane(HostCommands.inNetns(conntrackNet.gw1));
       TunnelDataplane r2 = new TunnelDataplane(HostCommands.inNetns(conntrackNet.gw2));
       WireGuard wg1 = new WireGuard(HostCommands.inNetns(plainNet.gw1));
@@ -91,6 +98,13 @@ class GatewayBenchmark {
           handshakeMs.add((System.nanoTime() - t0) / 1e6);
         }
 
+        // the reference tunnels: Pontoon's dataplane, then its table swapped for the older rules
+        h2.apply(hookNet.config2());
+        h1.apply(hookNet.config1());
+        h1.nft().applyScript(ipHookNat(TunnelDataplane.tableName(hookNet.config1().interfaceName()),
+            hookNet.config1().nat()));
+        h2.nft().applyScript(ipHookNat(TunnelDataplane.tableName(hookNet.config2().interfaceName()),
+            hookNet.config2().nat()));
         r2.apply(conntrackNet.config2());
         r1.apply(conntrackNet.config1());
         r1.nft().applyScript(conntrackNat(TunnelDataplane.tableName(conntrackNet.config1().interfaceName()),
@@ -113,21 +127,26 @@ class GatewayBenchmark {
 
         routeOverUnderlay(plainVeth, c2, c1);
         routeOverUnderlay(natVeth, TwoClusters.ONE_SEES_TWO, TwoClusters.TWO_SEES_ONE);
+        routeOverUnderlay(hookVeth, TwoClusters.ONE_SEES_TWO, TwoClusters.TWO_SEES_ONE);
         routeOverUnderlay(conntrackVeth, TwoClusters.ONE_SEES_TWO, TwoClusters.TWO_SEES_ONE);
         new Nft(HostCommands.inNetns(natVeth.gw1)).apply("pontoon-bench", List.of(underlayNat1(natVeth)));
         new Nft(HostCommands.inNetns(natVeth.gw2)).apply("pontoon-bench", List.of(underlayNat2(natVeth)));
+        new Nft(HostCommands.inNetns(hookVeth.gw1)).applyScript(ipHookNat("pontoon-bench", underlayNat1(hookVeth)));
+        new Nft(HostCommands.inNetns(hookVeth.gw2)).applyScript(ipHookNat("pontoon-bench", underlayNat2(hookVeth)));
         new Nft(HostCommands.inNetns(conntrackVeth.gw1)).applyScript(conntrackNat("pontoon-bench",
             underlayNat1(conntrackVeth)));
         new Nft(HostCommands.inNetns(conntrackVeth.gw2)).applyScript(conntrackNat("pontoon-bench",
             underlayNat2(conntrackVeth)));
 
-        List<List<Path>> groups = List.of(
-            List.of(new Path("(a) double NAT, stateless", natNet, "10.71.0.5"),
+        groups.addAll(List.of(
+            List.of(new Path("(a) double NAT, netdev", natNet, "10.71.0.5"),
+                new Path("(a1) double NAT, IP hooks", hookNet, "10.71.0.5"),
                 new Path("(a0) double NAT, conntrack", conntrackNet, "10.71.0.5"),
                 new Path("(b) same tunnel, no NAT", plainNet, c2.address(5))),
-            List.of(new Path("(d) veth, NAT stateless", natVeth, "10.71.0.5"),
+            List.of(new Path("(d) veth, NAT netdev", natVeth, "10.71.0.5"),
+                new Path("(d1) veth, NAT IP hooks", hookVeth, "10.71.0.5"),
                 new Path("(d0) veth, NAT conntrack", conntrackVeth, "10.71.0.5"),
-                new Path("(c) plain veth, no tunnel", plainVeth, c2.address(5))));
+                new Path("(c) plain veth, no tunnel", plainVeth, c2.address(5)))));
         for (List<Path> group : groups) {
           for (Path p : group) {
             await().atMost(Duration.ofSeconds(15)).until(() -> Pods.ping(p.net().pod1, p.target()));
@@ -138,7 +157,7 @@ class GatewayBenchmark {
         for (int round = 0; round < ROUNDS; round++) {
           for (List<Path> group : groups) {
             for (int k = 0; k < group.size(); k++) {
-              Path p = group.get((round + k) % group.size()); // a, a0, b / a0, b, a / b, a, a0 / ...
+              Path p = group.get((round + k) % group.size()); // a a1 a0 b / a1 a0 b a / ...
               samples.get(p.name()).add(measure(p));
             }
           }
@@ -146,13 +165,15 @@ class GatewayBenchmark {
       } finally {
         a1.remove(natNet.clusterId2);
         a2.remove(natNet.clusterId1);
+        h1.remove(hookNet.clusterId2);
+        h2.remove(hookNet.clusterId1);
         r1.remove(conntrackNet.clusterId2);
         r2.remove(conntrackNet.clusterId1);
         wg1.delete(dev1);
         wg2.delete(dev2);
       }
     }
-    print(samples, handshakeMs);
+    print(groups, samples, handshakeMs);
   }
 
   /** Routes each side's view of the other's pods over the underlay veth instead of a tunnel. */
@@ -167,18 +188,53 @@ class GatewayBenchmark {
 
   private static PeerNat underlayNat1(TwoClusters net) {
     return new PeerNat(net.underlayInterface1(), TwoClusters.POD_CIDR, TwoClusters.TWO_SEES_ONE,
-        TwoClusters.ONE_SEES_TWO);
+        TwoClusters.ONE_SEES_TWO, 1500);
   }
 
   private static PeerNat underlayNat2(TwoClusters net) {
     return new PeerNat(net.underlayInterface2(), TwoClusters.POD_CIDR, TwoClusters.ONE_SEES_TWO,
-        TwoClusters.TWO_SEES_ONE);
+        TwoClusters.TWO_SEES_ONE, 1500);
+  }
+
+  /** A script that replaces Pontoon's table {@code table} (any family) by an ip table of that name. */
+  private static String replacedByIpTable(String table) {
+    return "table netdev " + table + " {\n}\ndelete table netdev " + table + "\n"
+        + "table ip " + table + " {\n}\ndelete table ip " + table + "\ntable ip " + table + " {\n";
+  }
+
+  /**
+   * The stateless rules as Pontoon rendered them before they moved to the tunnel device's own
+   * hooks: the same rewrites in the IP hooks, which every packet of the namespace crosses, plus
+   * notrack for tunnel traffic. The ICMP-error chains are left empty: TCP never enters them.
+   */
+  private static String ipHookNat(String table, PeerNat c) {
+    String dev = '"' + c.interfaceName() + '"';
+    String errors = " icmp type { destination-unreachable, time-exceeded, parameter-problem }";
+    String host = Cidr.formatAddress(c.localPodCidr().size() - 1);
+    return replacedByIpTable(table)
+        + "  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n"
+        + "    iifname " + dev + " notrack\n"
+        + "    ip daddr " + c.remoteRemapped() + " notrack\n"
+        + "    iifname " + dev + " ip daddr " + c.tunnelAddress() + " accept\n"
+        + "    iifname " + dev + errors + " jump icmp-in\n"
+        + "    iifname " + dev + " ip daddr " + c.localRemapped() + " ip daddr set ip daddr & " + host + " | "
+        + Cidr.formatAddress(c.localPodCidr().network()) + "\n  }\n"
+        + "  chain output {\n    type filter hook output priority raw; policy accept;\n"
+        + "    ip daddr " + c.remoteRemapped() + " notrack\n  }\n"
+        + "  chain postrouting {\n    type filter hook postrouting priority srcnat; policy accept;\n"
+        + "    oifname " + dev + errors + " jump icmp-out\n"
+        + "    oifname " + dev + " ip saddr " + c.localPodCidr() + " ip saddr set ip saddr & " + host + " | "
+        + Cidr.formatAddress(c.localRemapped().network()) + "\n  }\n"
+        + "  chain forward {\n    type filter hook forward priority mangle; policy accept;\n"
+        + "    oifname " + dev + " tcp flags syn tcp option maxseg size set rt mtu\n"
+        + "    iifname " + dev + " tcp flags syn tcp option maxseg size set rt mtu\n  }\n"
+        + "  chain icmp-in {\n  }\n  chain icmp-out {\n  }\n}\n";
   }
 
   /** The rules Pontoon rendered before its NAT became stateless: conntrack prefix NAT. */
   private static String conntrackNat(String table, PeerNat c) {
     String dev = '"' + c.interfaceName() + '"';
-    return "table ip " + table + " {\n}\ndelete table ip " + table + "\ntable ip " + table + " {\n"
+    return replacedByIpTable(table)
         + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
         + "    iifname " + dev + " ip daddr " + c.tunnelAddress() + " accept\n"
         + "    iifname " + dev + " ip daddr " + c.localRemapped() + " dnat ip prefix to " + c.localPodCidr() + "\n  }\n"
@@ -189,22 +245,21 @@ class GatewayBenchmark {
         + "    iifname " + dev + " tcp flags syn tcp option maxseg size set rt mtu\n  }\n}\n";
   }
 
-  private static void print(Map<String, List<Sample>> samples, List<Double> handshakeMs) {
-    List<String> names = new ArrayList<>(samples.keySet());
+  private static void print(List<List<Path>> groups, Map<String, List<Sample>> samples, List<Double> handshakeMs) {
     System.out.println();
     System.out.println("GatewayBenchmark: pod->pod, " + ROUNDS + " rounds, order rotating within each group "
-        + "(a a0 b / a0 b a / b a a0 / ..., d d0 c / ...); per round and path iperf3 1 x " + IPERF_SECONDS
+        + "(a a1 a0 b / a1 a0 b a / ..., d d1 d0 c / ...); per round and path iperf3 1 x " + IPERF_SECONDS
         + " s and " + PINGS + " pings at 10 ms; wireguard-go, MTU 1420, " + Runtime.getRuntime().availableProcessors()
         + " CPUs, load average at the end " + loadAverage());
     List<String> summary = new ArrayList<>();
-    summary.addAll(printRounds("a", "a0", "b", samples.get(names.get(0)), samples.get(names.get(1)),
-        samples.get(names.get(2))));
-    summary.addAll(printRounds("d", "d0", "c", samples.get(names.get(3)), samples.get(names.get(4)),
-        samples.get(names.get(5))));
+    for (List<Path> group : groups) {
+      summary.addAll(printRounds(group.stream().map(p -> label(p.name())).toList(),
+          group.stream().map(p -> samples.get(p.name())).toList()));
+    }
     System.out.println();
     System.out.println(String.format(Locale.ROOT, "%-30s %14s %14s %14s %14s %14s", "path (all rounds)",
         "TCP Gbit/s med", "TCP Gbit/s min", "TCP Gbit/s max", "RTT med (us)", "RTT p99 (us)"));
-    for (String name : names) {
+    for (String name : samples.keySet()) {
       List<Sample> s = samples.get(name);
       List<Double> rtts = new ArrayList<>();
       s.forEach(x -> rtts.addAll(x.rttsUs()));
@@ -221,38 +276,73 @@ class GatewayBenchmark {
     System.out.println();
   }
 
-  /** Prints one group's rounds with their ratios to the group's baseline; returns the summary lines. */
-  private static List<String> printRounds(String x, String x0, String base, List<Sample> sx, List<Sample> sx0,
-      List<Sample> sb) {
+  /** "(a1) double NAT, IP hooks" → "a1". */
+  private static String label(String name) {
+    return name.substring(1, name.indexOf(')'));
+  }
+
+  /**
+   * Prints one group's rounds with each path's ratio to the group's baseline (its last path);
+   * returns the summary lines.
+   */
+  private static List<String> printRounds(List<String> labels, List<List<Sample>> paths) {
+    int n = labels.size();
+    String base = labels.get(n - 1);
+    List<Sample> sb = paths.get(n - 1);
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%5s |", "round"));
+    labels.forEach(l -> head.append(String.format(Locale.ROOT, " %8s", l + " Gb/s")));
+    head.append(" |");
+    labels.subList(0, n - 1).forEach(l -> head.append(String.format(Locale.ROOT, " %7s", l + "/" + base)));
+    head.append(" |");
+    labels.forEach(l -> head.append(String.format(Locale.ROOT, " %8s", l + " RTT")));
+    head.append(" |");
+    labels.subList(0, n - 1).forEach(l -> head.append(String.format(Locale.ROOT, " %7s", l + "/" + base)));
     System.out.println();
-    System.out.println(String.format(Locale.ROOT, "%5s | %8s %8s %8s | %7s %7s | %8s %8s %8s | %7s %7s", "round",
-        x + " Gb/s", x0 + " Gb/s", base + " Gb/s", x + "/" + base, x0 + "/" + base, x + " RTT us", x0 + " RTT",
-        base + " RTT", x + "/" + base, x0 + "/" + base));
-    List<Double> tput = new ArrayList<>();
-    List<Double> tput0 = new ArrayList<>();
-    List<Double> rtt = new ArrayList<>();
-    List<Double> rtt0 = new ArrayList<>();
-    for (int i = 0; i < sb.size(); i++) {
-      tput.add(sx.get(i).gbit() / sb.get(i).gbit());
-      tput0.add(sx0.get(i).gbit() / sb.get(i).gbit());
-      rtt.add(sx.get(i).rttMedianUs() / sb.get(i).rttMedianUs());
-      rtt0.add(sx0.get(i).rttMedianUs() / sb.get(i).rttMedianUs());
-      System.out.println(String.format(Locale.ROOT,
-          "%5d | %8.3f %8.3f %8.3f | %7.3f %7.3f | %8.0f %8.0f %8.0f | %7.3f %7.3f", i + 1, sx.get(i).gbit(),
-          sx0.get(i).gbit(), sb.get(i).gbit(), tput.get(i), tput0.get(i), sx.get(i).rttMedianUs(),
-          sx0.get(i).rttMedianUs(), sb.get(i).rttMedianUs(), rtt.get(i), rtt0.get(i)));
+    System.out.println(head);
+    List<List<Double>> tput = new ArrayList<>();
+    List<List<Double>> rtt = new ArrayList<>();
+    for (int k = 0; k < n - 1; k++) {
+      tput.add(new ArrayList<>());
+      rtt.add(new ArrayList<>());
     }
-    System.out.println(String.format(Locale.ROOT,
-        "%5s | %8.3f %8.3f %8.3f | %7.3f %7.3f | %8.0f %8.0f %8.0f | %7.3f %7.3f", "med",
-        median(sx.stream().map(Sample::gbit).toList()), median(sx0.stream().map(Sample::gbit).toList()),
-        median(sb.stream().map(Sample::gbit).toList()), median(tput), median(tput0),
-        median(sx.stream().map(Sample::rttMedianUs).toList()), median(sx0.stream().map(Sample::rttMedianUs).toList()),
-        median(sb.stream().map(Sample::rttMedianUs).toList()), median(rtt), median(rtt0)));
-    return List.of(
-        String.format(Locale.ROOT, "per-round ratio %s/%s: throughput median %.3f (min %.3f, max %.3f), RTT median %.3f",
-            x, base, median(tput), min(tput), max(tput), median(rtt)),
-        String.format(Locale.ROOT, "per-round ratio %s/%s: throughput median %.3f (min %.3f, max %.3f), RTT median %.3f",
-            x0, base, median(tput0), min(tput0), max(tput0), median(rtt0)));
+    for (int i = 0; i < sb.size(); i++) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d |", i + 1));
+      for (List<Sample> s : paths) {
+        line.append(String.format(Locale.ROOT, " %8.3f", s.get(i).gbit()));
+      }
+      line.append(" |");
+      for (int k = 0; k < n - 1; k++) {
+        tput.get(k).add(paths.get(k).get(i).gbit() / sb.get(i).gbit());
+        rtt.get(k).add(paths.get(k).get(i).rttMedianUs() / sb.get(i).rttMedianUs());
+        line.append(String.format(Locale.ROOT, " %7.3f", tput.get(k).get(i)));
+      }
+      line.append(" |");
+      for (List<Sample> s : paths) {
+        line.append(String.format(Locale.ROOT, " %8.0f", s.get(i).rttMedianUs()));
+      }
+      line.append(" |");
+      for (int k = 0; k < n - 1; k++) {
+        line.append(String.format(Locale.ROOT, " %7.3f", rtt.get(k).get(i)));
+      }
+      System.out.println(line);
+    }
+    StringBuilder med = new StringBuilder(String.format(Locale.ROOT, "%5s |", "med"));
+    paths.forEach(s -> med.append(String.format(Locale.ROOT, " %8.3f", median(s.stream().map(Sample::gbit).toList()))));
+    med.append(" |");
+    tput.forEach(t -> med.append(String.format(Locale.ROOT, " %7.3f", median(t))));
+    med.append(" |");
+    paths.forEach(s -> med.append(String.format(Locale.ROOT, " %8.0f",
+        median(s.stream().map(Sample::rttMedianUs).toList()))));
+    med.append(" |");
+    rtt.forEach(t -> med.append(String.format(Locale.ROOT, " %7.3f", median(t))));
+    System.out.println(med);
+    List<String> summary = new ArrayList<>();
+    for (int k = 0; k < n - 1; k++) {
+      summary.add(String.format(Locale.ROOT,
+          "per-round ratio %s/%s: throughput median %.3f (min %.3f, max %.3f), RTT median %.3f", labels.get(k), base,
+          median(tput.get(k)), min(tput.get(k)), max(tput.get(k)), median(rtt.get(k))));
+    }
+    return summary;
   }
 
   private static Sample measure(Path path) throws Exception {

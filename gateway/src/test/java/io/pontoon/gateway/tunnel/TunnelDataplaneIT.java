@@ -109,6 +109,9 @@ class TunnelDataplaneIT {
     String routes = HostCommands.inNetns(net.gw1).run("ip", "route", "show").stdout();
     String addrs = HostCommands.inNetns(net.gw1).run("ip", "addr", "show", "dev", dev).stdout();
     long processes = wg(net.gw1).userspaceProcesses(dev).size();
+    // an ip table of that name, as earlier versions wrote, is replaced by the same apply
+    dp1.nft().applyScript("table ip " + table + " {\n  chain prerouting {\n"
+        + "    type filter hook prerouting priority raw; policy accept;\n    iifname \"" + dev + "\" notrack\n  }\n}\n");
 
     dp1.apply(net.config1());
 
@@ -116,9 +119,11 @@ class TunnelDataplaneIT {
     assertThat(HostCommands.inNetns(net.gw1).run("ip", "route", "show").stdout()).isEqualTo(routes);
     assertThat(HostCommands.inNetns(net.gw1).run("ip", "addr", "show", "dev", dev).stdout()).isEqualTo(addrs);
     assertThat(wg(net.gw1).userspaceProcesses(dev)).hasSize((int) processes);
+    assertThat(HostCommands.inNetns(net.gw1).run(List.of("nft", "list", "table", "ip", table), null).ok()).isFalse();
     assertThat(dp1.state(net.clusterId2).orElseThrow().peers()).hasSize(1);
-    assertThat(rules).contains("ip saddr set").contains("ip daddr set").contains("notrack")
-        .contains("maxseg size set rt mtu").doesNotContain("snat").doesNotContain("dnat");
+    assertThat(rules).contains("table netdev " + table).contains("hook ingress device \"" + dev + "\"")
+        .contains("hook egress device \"" + dev + "\"").contains("ip saddr set").contains("ip daddr set")
+        .contains("maxseg size set 1380").doesNotContain("snat").doesNotContain("dnat");
   }
 
   @Test
@@ -129,7 +134,7 @@ class TunnelDataplaneIT {
     String before = dp1.nft().list(table).orElseThrow();
     await().atMost(Duration.ofSeconds(15)).until(() -> Pods.ping(net.pod1, "10.71.0.5"));
 
-    String broken = NatRuleset.render(table, List.of()).replaceFirst("policy accept;\n",
+    String broken = NatRuleset.render(table, List.of(net.config1().nat())).replaceFirst("policy accept;\n",
         "policy accept;\n    ip daddr 10.0.0.0/24 no-such-statement\n");
     assertThatThrownBy(() -> dp1.nft().applyScript(broken)).isInstanceOf(CommandFailedException.class)
         .hasMessageContaining("nft");
