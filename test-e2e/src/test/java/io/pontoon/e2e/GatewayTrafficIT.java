@@ -519,7 +519,7 @@ class GatewayTrafficIT {
   }
 
   static String nftTable(String netns, String iface) {
-    return run(netns, "nft", "list", "table", "ip", "pontoon-" + iface);
+    return run(netns, "nft", "list", "table", "netdev", "pontoon-" + iface);
   }
 
   /** {@code pontoon gateway --peer <peer id> --netns <cluster's gateway namespace>} processes. */

@@ -148,7 +148,7 @@ class AgentGatewayIT {
     // SIGKILL cluster-1's gateway: relaunched, Up again, the same ruleset, one wireguard-go.
     String table = TunnelDataplane.tableName(if1);
     String rulesBefore = nft(gw1, table);
-    assertThat(rulesBefore).contains("table ip " + table);
+    assertThat(rulesBefore).contains("table netdev " + table);
     long killed = l1.pid(id2);
     ProcessHandle.of(killed).orElseThrow().destroyForcibly();
     await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(killed).map(h -> !h.isAlive()).orElse(true));
@@ -221,7 +221,7 @@ class AgentGatewayIT {
   }
 
   private static String nft(String ns, String table) {
-    return HostCommands.inNetns(ns).run("nft", "list", "table", "ip", table).orThrow().stdout();
+    return HostCommands.inNetns(ns).run("nft", "list", "table", "netdev", table).orThrow().stdout();
   }
 
   private static Tunnel tunnel(KubernetesClient c, String peer) {
