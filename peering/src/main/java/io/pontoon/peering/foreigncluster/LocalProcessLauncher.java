@@ -59,12 +59,15 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
    * JVM options of a child virtual kubelet: it is on the path from {@code pontoon peer} to a Ready
    * node, so start-up counts. The serial collector suits its small heap and spends no threads;
    * C1 only (tier 1) compiles much less while starting, which on a busy machine is most of the
-   * JVM's start-up CPU; class data sharing (the JDK's archive) is on by default and stays on.
-   * {@code PONTOON_VK_JAVA_OPTS} (space-separated) replaces them, e.g. to give a heavily loaded
-   * virtual kubelet C2 back with {@code -XX:+UseSerialGC}.
+   * JVM's start-up CPU; class data sharing is on (the JDK's archive, then the virtual kubelet's
+   * own, see {@link ClassDataArchive}). {@code PONTOON_VK_JAVA_OPTS} (space-separated) replaces
+   * them, e.g. to give a heavily loaded virtual kubelet C2 back with {@code -XX:+UseSerialGC};
+   * with {@code -Xshare:off} there it also gets no archive.
    */
   public static final List<String> VK_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Xshare:auto", "-XX:-UsePerfData");
+  /** How long the first virtual kubelet records the classes it loads before the archive is written. */
+  public static final Duration CLASS_RECORDING = Duration.ofSeconds(20);
 
   static List<String> vkJvmOptions(Map<String, String> env) {
     String custom = env.get("PONTOON_VK_JAVA_OPTS");
@@ -72,18 +75,35 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
     return List.of(custom.trim().split("\\s+"));
   }
 
+  /** Whether the options leave class data sharing to Pontoon's archive (they do not turn it off or name one). */
+  static boolean archiveWanted(List<String> jvmOptions) {
+    return jvmOptions.stream().noneMatch(o -> o.equals("-Xshare:off") || o.contains("SharedArchiveFile")
+        || o.contains("DumpLoadedClassList") || o.contains("ArchiveClassesAtExit"));
+  }
+
   /**
    * {@code java <VK_JVM_OPTIONS> -cp <this classpath> io.pontoon.cli.Main virtual-kubelet ...}
-   * with the contract's flags.
+   * with the contract's flags, and the class data archive of that classpath in the user's cache.
    */
   public static Function<Peer, List<String>> virtualKubeletCommand(Path homeKubeconfig) {
+    String classPath = System.getProperty("java.class.path");
+    ClassDataArchive archive = ClassDataArchive.of(ClassDataArchive.defaultDir(), classPath, CLASS_RECORDING);
+    archive.disabledBecause().ifPresent(why -> LOG.info("event=class-data-archive-disabled reason=\"{}\"", why));
+    return virtualKubeletCommand(homeKubeconfig, classPath, archive);
+  }
+
+  /** The same with the classpath (e.g. Pontoon's jar) and archive given. */
+  public static Function<Peer, List<String>> virtualKubeletCommand(Path homeKubeconfig, String classPath,
+      ClassDataArchive archive) {
     List<String> jvmOptions = vkJvmOptions(System.getenv());
+    boolean useArchive = archiveWanted(jvmOptions);
     return peer -> {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> cmd = new ArrayList<>();
       cmd.add(java);
       cmd.addAll(jvmOptions);
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pontoon.cli.Main", "virtual-kubelet"));
+      if (useArchive) cmd.addAll(archive.jvmOptions());
+      cmd.addAll(List.of("-cp", classPath, "io.pontoon.cli.Main", "virtual-kubelet"));
       if (homeKubeconfig != null) cmd.addAll(List.of("--home-kubeconfig", homeKubeconfig.toAbsolutePath().toString()));
       cmd.addAll(List.of("--foreign-credentials-secret", peer.credentialsSecret(),
           "--foreign-cluster-id", peer.clusterId(), "--foreign-cluster-name", peer.clusterName(),
