@@ -2,7 +2,10 @@ package io.pontoon.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -10,12 +13,15 @@ import io.pontoon.api.Conditions;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.v1alpha1.ForeignCluster;
+import io.pontoon.api.v1alpha1.NamespaceOffloading;
+import io.pontoon.api.v1alpha1.PodOffloadingStrategy;
 import io.pontoon.peering.agent.Agent;
 import io.pontoon.peering.agent.AgentConfig;
 import io.pontoon.peering.foreigncluster.ClassDataArchive;
 import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import io.pontoon.peering.foreigncluster.PeeringRequests;
 import io.pontoon.peering.foreigncluster.VirtualKubeletLauncher;
+import io.pontoon.peering.offloading.OffloadingComponent;
 import io.pontoon.peering.token.TokenStore;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.SandboxCluster;
@@ -52,8 +58,9 @@ class PeerToReadyBenchmark {
   void peerToVirtualNodeReady() throws Exception {
     int rounds = Integer.getInteger("bench.rounds", 8);
     String node = PontoonNames.virtualNodeName("cluster-2");
-    try (SandboxCluster c1 = SandboxCluster.start(ClusterSpec.defaults("cluster-1").withNodes(1)
-            .withTimings(ClusterSpec.Timings.fast()));
+    // Default timings, as `sandbox up`: the virtual kubelet (a real process with its own defaults)
+    // renews its Lease every 10 s, which the fast test timings (4 s grace) would call a dead node.
+    try (SandboxCluster c1 = SandboxCluster.start(ClusterSpec.defaults("cluster-1").withNodes(1));
         SandboxCluster c2 = SandboxCluster.start(ClusterSpec.defaults("cluster-2").withNodes(1)
             .withTimings(ClusterSpec.Timings.fast()))) {
       Path kubeconfig = c1.writeAdminKubeconfig(Files.createDirectories(dir.resolve("cluster-1")).resolve("kubeconfig"));
@@ -73,11 +80,22 @@ class PeerToReadyBenchmark {
       LocalProcessLauncher launcher = new LocalProcessLauncher(LocalProcessLauncher.virtualKubeletCommand(kubeconfig,
           classPath, archive), logs, Duration.ofSeconds(1));
       try (Agent a1 = new Agent(AgentConfig.local("cluster-1").withCidrs("10.244.0.0/16", "10.96.0.0/12")
-              .withHomeKubeconfig(kubeconfig).withVkLogDir(logs), c1.client()).withLauncher(launcher);
+              .withHomeKubeconfig(kubeconfig).withVkLogDir(logs), c1.client()).withLauncher(launcher)
+              .withComponent(new OffloadingComponent(new OffloadingComponent.Webhook(0, null)));
           Agent a2 = new Agent(AgentConfig.local("cluster-2").withCidrs("10.244.0.0/16", "10.96.0.0/12"), c2.client())
-              .withLauncher(VirtualKubeletLauncher.none())) {
+              .withLauncher(VirtualKubeletLauncher.none())
+              .withComponent(new OffloadingComponent(new OffloadingComponent.Webhook(0, null)))) {
         a1.start();
         a2.start();
+        // Namespace "bench" offloaded (Remote) before any peering: each round's pod goes to the new
+        // virtual node as soon as it is Ready, through the webhook, the scheduler and a ShadowPod.
+        c1.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata()
+            .build()).create();
+        NamespaceOffloading offloading = new NamespaceOffloading();
+        offloading.getMetadata().setName(PontoonNames.NAMESPACE_OFFLOADING_NAME);
+        offloading.getMetadata().setNamespace("bench");
+        offloading.getSpec().setPodOffloadingStrategy(PodOffloadingStrategy.Remote);
+        c1.client().resource(offloading).create();
         // Node events as the agent sees them, stamped on arrival (no polling delay in the numbers).
         AtomicLong nodeAdded = new AtomicLong();
         AtomicLong nodeReady = new AtomicLong();
@@ -100,7 +118,9 @@ class PeerToReadyBenchmark {
           Map<String, List<Long>> legs = new LinkedHashMap<>();
           for (String leg : List.of("peer request -> Authenticated", "Authenticated -> VK process started",
               "VK process started -> node registered", "node registered -> node Ready",
-              "node Ready -> VirtualNodeReady", "peer request -> VirtualNodeReady", "unpeer -> FC and node gone")) {
+              "node Ready -> VirtualNodeReady", "peer request -> VirtualNodeReady",
+              "VirtualNodeReady -> pod created, Running", "peer request -> first offloaded pod Running",
+              "unpeer -> FC and node gone", "unpeer -> provider's tenant gone")) {
             legs.put(leg, new ArrayList<>());
           }
           for (int i = 0; i < rounds; i++) {
@@ -125,6 +145,23 @@ class PeerToReadyBenchmark {
             legs.get("node registered -> node Ready").add(nodeReady.get() - nodeAdded.get());
             legs.get("node Ready -> VirtualNodeReady").add(tCond - nodeReady.get());
             legs.get("peer request -> VirtualNodeReady").add(tCond - t0);
+            // The first offloaded pod: created once the node is Ready, Running at home once it runs there.
+            String pod = "first-" + i;
+            c1.client().pods().inNamespace("bench").resource(new PodBuilder().withNewMetadata().withName(pod)
+                .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer()
+                .endSpec().build()).create();
+            await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(60)).until(() -> {
+              Pod p = c1.client().pods().inNamespace("bench").withName(pod).get();
+              return p != null && node.equals(p.getSpec().getNodeName()) && p.getStatus() != null
+                  && "Running".equals(p.getStatus().getPhase());
+            });
+            long tPod = System.nanoTime();
+            legs.get("VirtualNodeReady -> pod created, Running").add(tPod - tCond);
+            legs.get("peer request -> first offloaded pod Running").add(tPod - t0);
+            System.out.printf(Locale.ROOT, "round %d: peer -> VirtualNodeReady %d ms, -> first offloaded pod Running %d ms%n",
+                i, (tCond - t0) / 1_000_000, (tPod - t0) / 1_000_000);
+            c1.client().pods().inNamespace("bench").withName(pod).delete();
+            await().atMost(Duration.ofSeconds(60)).until(() -> c1.client().pods().inNamespace("bench").withName(pod).get() == null);
             long t1 = System.nanoTime();
             c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
             await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(60))
@@ -132,6 +169,10 @@ class PeerToReadyBenchmark {
                     && c1.client().nodes().withName(node).get() == null
                     && !launcher.running("cluster-2"));
             legs.get("unpeer -> FC and node gone").add(System.nanoTime() - t1);
+            // Each round is a first peering: the provider has finished removing the last one's tenant.
+            await().atMost(Duration.ofSeconds(60)).until(() -> c2.client().namespaces()
+                .withName(PontoonNames.tenantNamespace("cluster-1")).get() == null);
+            legs.get("unpeer -> provider's tenant gone").add(System.nanoTime() - t1);
             Files.move(logs.resolve("vk-cluster-2.log"), logs.resolve("vk-cluster-2-round" + i + ".log"));
             if (i == 0 && archive.disabledBecause().isEmpty()) {
               long w = System.nanoTime();

@@ -29,6 +29,7 @@ import io.pontoon.peering.handshake.HandshakeClient;
 import io.pontoon.peering.handshake.HandshakeSchema;
 import io.pontoon.peering.handshake.Messages;
 import io.pontoon.peering.handshake.PeeringException;
+import io.pontoon.peering.handshake.Reasons;
 import io.pontoon.peering.network.NetworkReadiness;
 import io.pontoon.peering.network.PeerTunnels;
 import io.pontoon.peering.network.TunnelReadiness;
@@ -61,6 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ForeignClusterController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ForeignClusterController.class);
+  private static final Duration TRANSIENT_RETRY = Duration.ofSeconds(1);
   static final String KEY_CLIENT_KEY = "client.key";
   static final String KEY_CSR = "client.csr";
   /** Network facts from the handshake, for the gateway: kept next to the kubeconfig. */
@@ -360,7 +362,10 @@ public final class ForeignClusterController implements AutoCloseable {
         e.getMessage());
     boolean retry = e.status() == 0 && !HandshakeSchema.INVALID_RESPONSE.equals(e.reason())
         || e.status() >= 500 && !PontoonNames.Reasons.CIDR_EXHAUSTED.equals(e.reason()) || e.status() == 429;
-    return fail(fc, ConditionTypes.AUTHENTICATED, e.reason(), e.getMessage(), retry ? settings.refresh() : null);
+    // An earlier tenant being deleted on the provider takes a second or two: retry soon, not at the next refresh.
+    Duration after = Reasons.TENANT_TERMINATING.equals(e.reason()) && settings.refresh().compareTo(TRANSIENT_RETRY) > 0
+        ? TRANSIENT_RETRY : settings.refresh();
+    return fail(fc, ConditionTypes.AUTHENTICATED, e.reason(), e.getMessage(), retry ? after : null);
   }
 
   private Reconciler.Result idMismatch(ForeignCluster fc, String seen) {

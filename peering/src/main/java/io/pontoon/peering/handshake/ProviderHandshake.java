@@ -47,6 +47,8 @@ public final class ProviderHandshake {
   private final CidrAssigner cidrs;
   private final PeerTunnels tunnels;
   private final Duration csrTimeout;
+  /** Consumers whose unpeer is still being cleaned up here: a new handshake from them waits. */
+  private final java.util.Set<String> removing = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "tenant-cleanup");
     t.setDaemon(true);
@@ -92,6 +94,12 @@ public final class ProviderHandshake {
     if (fc != null && fc.getSpec() != null && !consumer.id().equals(fc.getSpec().getClusterID())) {
       throw new PeeringException(409, Reasons.NAME_CONFLICT, "this cluster already knows a different cluster named '"
           + consumer.name() + "' (ID " + fc.getSpec().getClusterID() + "); cluster names must be unique among peers");
+    }
+    // An unpeer of this consumer still being carried out would remove what this handshake makes
+    // (it finds the tenant by the consumer's ID): the consumer retries in a moment.
+    if (removing.contains(consumer.id()) || fc != null && fc.getMetadata().getDeletionTimestamp() != null) {
+      throw new PeeringException(503, Reasons.TENANT_TERMINATING, "the earlier peering with '" + consumer.name()
+          + "' is still being removed on " + me.name() + "; the peering retries by itself");
     }
     String ns = tenants.ensureNamespace(consumer.id(), consumer.name());
     tenants.ensureRbac(ns, consumer.id());
@@ -156,12 +164,15 @@ public final class ProviderHandshake {
     signer.deleteAll(consumerId);
     cidrs.release(consumerId);
     tunnels.delete(consumerId);
+    removing.add(consumerId);
     cleanup.execute(() -> {
       try {
         tenants.removeObjects(consumerId, keepNamespaces, finalizerGrace);
         forgetIncoming(consumerId);
       } catch (RuntimeException e) {
         LOG.warn("event=tenant-cleanup-failed consumerID={} error=\"{}\"", consumerId, e.toString());
+      } finally {
+        removing.remove(consumerId);
       }
     });
   }

@@ -8,17 +8,34 @@ import io.pontoon.api.PontoonNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Clients to providers, one per ForeignCluster, built from the kubeconfig in its credentials
  * Secret and rebuilt only when that Secret changes (its resourceVersion). Short timeouts, so an
  * unreachable provider fails a reconcile quickly instead of holding a worker.
+ *
+ * <p>A replaced or forgotten client may still be in use by a reconcile on another thread, and a
+ * request on a closed client does not fail, it waits out its timeout: such a client is retired
+ * and closed only once any request it could still be serving has timed out.
  */
 final class ProviderClients implements AutoCloseable {
+  private static final int REQUEST_TIMEOUT_MS = 5_000;
   private record Entry(String secretVersion, KubernetesClient client) {}
 
   private final Map<String, Entry> clients = new HashMap<>();
+  private final Set<KubernetesClient> retired = new HashSet<>();
+  private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "provider-client-closer");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** A client for {@code provider} from {@code secret}; IllegalArgumentException when unusable. */
   synchronized KubernetesClient get(String provider, Secret secret) {
@@ -37,11 +54,11 @@ final class ProviderClients implements AutoCloseable {
           + secret.getMetadata().getName() + " is not usable: " + ex.getClass().getSimpleName());
     }
     config.setConnectionTimeout(3_000);
-    config.setRequestTimeout(5_000);
+    config.setRequestTimeout(REQUEST_TIMEOUT_MS);
     config.setRequestRetryBackoffLimit(0);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     if (e != null) {
-      e.client().close();
+      retire(e.client());
     }
     clients.put(provider, new Entry(version, client));
     return client;
@@ -50,7 +67,21 @@ final class ProviderClients implements AutoCloseable {
   synchronized void forget(String provider) {
     Entry e = clients.remove(provider);
     if (e != null) {
-      e.client().close();
+      retire(e.client());
+    }
+  }
+
+  private void retire(KubernetesClient client) {
+    retired.add(client);
+    try {
+      closer.schedule(() -> {
+        synchronized (this) {
+          if (retired.remove(client)) client.close();
+        }
+      }, 2L * REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closedAlready) {
+      retired.remove(client);
+      client.close();
     }
   }
 
@@ -70,12 +101,20 @@ final class ProviderClients implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closer.shutdownNow();
     clients.values().forEach(e -> e.client().close());
     clients.clear();
+    retired.forEach(KubernetesClient::close);
+    retired.clear();
   }
 
-  /** For tests and metrics: how many clients are open. */
+  /** For tests and metrics: how many clients are in use (retired ones not counted). */
   synchronized int size() {
-    return new HashMap<>(clients).size();
+    return clients.size();
+  }
+
+  /** For tests: how many replaced clients wait to be closed. */
+  synchronized int retiredCount() {
+    return retired.size();
   }
 }

@@ -56,8 +56,9 @@ public final class TenantProvisioner {
             + "' (ID " + owner + ") is already peered with this cluster; cluster names must be unique among peers");
       }
       if (existing.getMetadata().getDeletionTimestamp() != null) {
-        throw new PeeringException(409, Reasons.NAME_CONFLICT,
-            "the tenant of '" + consumerName + "' is still being removed; retry in a few seconds");
+        // Unavailable for now rather than a conflict: the consumer retries by itself, soon.
+        throw new PeeringException(503, Reasons.TENANT_TERMINATING,
+            "the tenant of '" + consumerName + "' from an earlier peering is still being removed; the peering retries by itself");
       }
       if (owner != null) return ns;
     }

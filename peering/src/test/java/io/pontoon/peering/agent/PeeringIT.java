@@ -369,6 +369,75 @@ class PeeringIT {
         .get()).isNotNull();
   }
 
+  @Test
+  @Order(11)
+  void aPeerRequestWhileTheOldTenantIsStillBeingRemovedWaitsAndThenSucceeds() {
+    // Something in the provider's tenant namespace holds its deletion (a finalizer nobody removes yet).
+    env.c2.client().configMaps().inNamespace("pontoon-tenant-cluster-1").resource(new io.fabric8.kubernetes.api.model
+        .ConfigMapBuilder().withNewMetadata().withName("hold").withFinalizers("test.pontoon.io/hold").endMetadata()
+        .build()).create();
+    env.c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
+    await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get() == null);
+    await().atMost(WAIT).until(() -> {
+      var ns = env.c2.client().namespaces().withName("pontoon-tenant-cluster-1").get();
+      return ns != null && ns.getMetadata().getDeletionTimestamp() != null;
+    });
+
+    env.requestPeering(true);
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition auth = condition(ConditionTypes.AUTHENTICATED);
+      assertThat(auth.getStatus()).isEqualTo("False");
+      assertThat(auth.getReason()).isEqualTo("TenantTerminating");
+      assertThat(auth.getMessage()).contains("still being removed", "retries by itself");
+    });
+
+    env.c2.client().configMaps().inNamespace("pontoon-tenant-cluster-1").withName("hold")
+        .edit(cm -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(cm).editMetadata().withFinalizers()
+            .endMetadata().build());
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED));
+    assertThat(env.c2.client().namespaces().withName("pontoon-tenant-cluster-1").get().getMetadata()
+        .getDeletionTimestamp()).as("a new tenant namespace").isNull();
+  }
+
+  @Test
+  @Order(12)
+  void peeringAgainRightAfterAnUnpeerEndsPeeredOnBothSides() {
+    // `pontoon unpeer X && pontoon peer X`: the provider is still removing the first peering (here a
+    // ShadowPod whose finalizer nobody removes holds it for the finalizer grace) when the second
+    // handshake arrives; that removal must not take the new tenant with it.
+    String consumerId = env.a1.identity().id();
+    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("slow-cluster-1").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
+        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
+    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
+    sp.getMetadata().setName("web-1");
+    sp.getMetadata().setNamespace("slow-cluster-1");
+    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
+    sp.getSpec().setOriginClusterID(consumerId);
+    sp.getSpec().setHomePodUID("00000000-0000-0000-0000-000000000002");
+    sp.getSpec().setHomePodName("web-1");
+    sp.getSpec().setHomePodNamespace("slow");
+    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
+        .withImage("x").endContainer().build());
+    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("slow-cluster-1").resource(sp).create();
+
+    env.c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
+    await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get() == null);
+    env.requestPeering(true);
+    await().atMost(WAIT).until(() -> TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED));
+    await().atMost(WAIT).until(() -> env.c2.client().namespaces().withName("slow-cluster-1").get() == null);
+    // Peered on both sides, and it stays so once the old removal is over.
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      var tenant = env.c2.client().namespaces().withName("pontoon-tenant-cluster-1").get();
+      assertThat(tenant).as("the provider's tenant namespace").isNotNull();
+      assertThat(tenant.getMetadata().getDeletionTimestamp()).isNull();
+      var incoming = env.c2.client().resources(ForeignCluster.class).withName("cluster-1").get();
+      assertThat(incoming).as("the provider's record of the consumer").isNotNull();
+      assertThat(incoming.getMetadata().getDeletionTimestamp()).isNull();
+      assertThat(TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED)).isTrue();
+    });
+  }
+
   private Condition condition(String type) {
     return TwoClusters.conditions(env.c1.client(), "cluster-2").stream().filter(c -> type.equals(c.getType()))
         .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
