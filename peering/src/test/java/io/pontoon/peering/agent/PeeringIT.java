@@ -304,23 +304,10 @@ class PeeringIT {
   @Test
   @Order(9)
   void unpeerRemovesEverythingOnBothSides() {
-    // What the offloading side would have made on the provider: a twin namespace with a ShadowPod
-    // whose finalizer nobody will remove, and the TwinNamespace request with its finalizer.
+    // What the offloading side would have made on the provider: a twin namespace with a stuck
+    // ShadowPod, and the TwinNamespace request with its finalizer.
     String consumerId = env.a1.identity().id();
-    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-        .withName("default-cluster-1").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
-        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
-    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
-    sp.getMetadata().setName("web-1");
-    sp.getMetadata().setNamespace("default-cluster-1");
-    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
-    sp.getSpec().setOriginClusterID(consumerId);
-    sp.getSpec().setHomePodUID("00000000-0000-0000-0000-000000000001");
-    sp.getSpec().setHomePodName("web-1");
-    sp.getSpec().setHomePodNamespace("default");
-    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
-        .withImage("x").endContainer().build());
-    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("default-cluster-1").resource(sp).create();
+    twinWithStuckShadowPod("default", "00000000-0000-0000-0000-000000000001");
     TwinNamespace request = new TwinNamespace();
     request.getMetadata().setName("default-cluster-1");
     request.getMetadata().setNamespace("pontoon-tenant-cluster-1");
@@ -405,21 +392,7 @@ class PeeringIT {
     // `pontoon unpeer X && pontoon peer X`: the provider is still removing the first peering (here a
     // ShadowPod whose finalizer nobody removes holds it for the finalizer grace) when the second
     // handshake arrives; that removal must not take the new tenant with it.
-    String consumerId = env.a1.identity().id();
-    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-        .withName("slow-cluster-1").addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
-        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
-    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
-    sp.getMetadata().setName("web-1");
-    sp.getMetadata().setNamespace("slow-cluster-1");
-    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
-    sp.getSpec().setOriginClusterID(consumerId);
-    sp.getSpec().setHomePodUID("00000000-0000-0000-0000-000000000002");
-    sp.getSpec().setHomePodName("web-1");
-    sp.getSpec().setHomePodNamespace("slow");
-    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
-        .withImage("x").endContainer().build());
-    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace("slow-cluster-1").resource(sp).create();
+    twinWithStuckShadowPod("slow", "00000000-0000-0000-0000-000000000002");
 
     env.c1.client().resources(ForeignCluster.class).withName("cluster-2").delete();
     await().atMost(WAIT).until(() -> env.c1.client().resources(ForeignCluster.class).withName("cluster-2").get() == null);
@@ -436,6 +409,30 @@ class PeeringIT {
       assertThat(incoming.getMetadata().getDeletionTimestamp()).isNull();
       assertThat(TwoClusters.isTrue(env.c1.client(), "cluster-2", ConditionTypes.AUTHENTICATED)).isTrue();
     });
+  }
+
+  /**
+   * What the offloading side would have made on the provider: twin namespace
+   * {@code <homeNamespace>-cluster-1} with a ShadowPod whose finalizer nobody removes, which holds
+   * an unpeer's cleanup for the finalizer grace.
+   */
+  private void twinWithStuckShadowPod(String homeNamespace, String homePodUid) {
+    String consumerId = env.a1.identity().id();
+    String twin = homeNamespace + "-cluster-1";
+    env.c2.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(twin).addToLabels(PontoonNames.LABEL_TYPE, PontoonNames.TYPE_TWIN_NAMESPACE)
+        .addToLabels(PontoonNames.LABEL_ORIGIN_CLUSTER_ID, consumerId).endMetadata().build()).create();
+    io.pontoon.api.v1alpha1.ShadowPod sp = new io.pontoon.api.v1alpha1.ShadowPod();
+    sp.getMetadata().setName("web-1");
+    sp.getMetadata().setNamespace(twin);
+    sp.getMetadata().setFinalizers(java.util.List.of(PontoonNames.FINALIZER_SHADOW_POD));
+    sp.getSpec().setOriginClusterID(consumerId);
+    sp.getSpec().setHomePodUID(homePodUid);
+    sp.getSpec().setHomePodName("web-1");
+    sp.getSpec().setHomePodNamespace(homeNamespace);
+    sp.getSpec().setPod(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
+        .withImage("x").endContainer().build());
+    env.c2.client().resources(io.pontoon.api.v1alpha1.ShadowPod.class).inNamespace(twin).resource(sp).create();
   }
 
   private Condition condition(String type) {

@@ -29,6 +29,22 @@ public final class BenchTable {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
   }
 
+  /**
+   * {@code java -Xmx2g [flight recording] -cp <this classpath> MAIN ARGS...}: a benchmark's server
+   * child; {@code -Dbench.jfr=FILE} records it ({@code -Dbench.jfc}, default {@code profile}).
+   */
+  public static List<String> childJvm(Class<?> main, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx2g"));
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   /** Asks a server child ({@code heap} on its stdin) for its used heap after a GC, in bytes. */
   public static long heap(PrintWriter in, BufferedReader out) throws java.io.IOException {
     in.println("heap");

@@ -55,14 +55,7 @@ class NodeBenchmark {
   void tenThousandPodsOnAHundredNodes() throws Exception {
     Path dir = Files.createTempDirectory("pontoon-node-bench");
     Path kubeconfig = dir.resolve("kubeconfig");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g"));
-    String jfr = System.getProperty("bench.jfr");
-    if (jfr != null) {
-      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterBenchMain.class.getName(),
-        kubeconfig.toString(), Integer.toString(NODES)));
+    List<String> cmd = BenchTable.childJvm(ClusterBenchMain.class, kubeconfig.toString(), Integer.toString(NODES));
     Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
         StandardCharsets.UTF_8)); PrintWriter in = new PrintWriter(new OutputStreamWriter(server.getOutputStream(),
