@@ -169,6 +169,7 @@ public final class ClassDataArchive {
   public boolean write(Path classList) {
     Path tmpList = dir.resolve(classList.getFileName() + ".complete");
     Path tmpArchive = dir.resolve(PREFIX + key + "." + ProcessHandle.current().pid() + ".jsa.part");
+    Path dumpLog = dir.resolve(PREFIX + key + "." + ProcessHandle.current().pid() + ".dump.log.part");
     long t0 = System.nanoTime();
     try {
       if (!Files.exists(classList)) {
@@ -180,16 +181,21 @@ public final class ClassDataArchive {
       Files.writeString(tmpList, text.substring(0, text.lastIndexOf('\n') + 1), StandardCharsets.UTF_8);
       List<String> cmd = List.of(java, "-Xshare:dump", "-XX:SharedClassListFile=" + tmpList,
           "-XX:SharedArchiveFile=" + tmpArchive, "-XX:+UseSerialGC", "-cp", classPath);
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      byte[] output;
-      try (var in = p.getInputStream()) {
-        output = in.readAllBytes(); // a few hundred lines of skipped classes at most
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dumpLog.toFile()).start();
+      // The dump is the agent's child: it goes when the agent stops.
+      Thread stopDump = new Thread(p::destroyForcibly, "class-data-archive-stop");
+      Runtime.getRuntime().addShutdownHook(stopDump);
+      boolean ended = p.waitFor(DUMP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (!ended) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopDump);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
       }
-      if (!p.waitFor(DUMP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) p.destroyForcibly();
-      if (p.isAlive() || p.exitValue() != 0 || !Files.exists(tmpArchive)) {
+      if (!ended || p.exitValue() != 0 || !Files.exists(tmpArchive)) {
         LOG.warn("event=class-data-archive-failed exitCode={} output=\"{}\" next=\"virtual kubelets start without it; "
-            + "set PONTOON_VK_JAVA_OPTS with -Xshare:off to stop trying\"", p.isAlive() ? "timeout" : p.exitValue(),
-            lastLine(new String(output, StandardCharsets.UTF_8)));
+            + "set PONTOON_VK_JAVA_OPTS with -Xshare:off to stop trying\"", ended ? p.exitValue() : "timeout",
+            lastLine(Files.readString(dumpLog, StandardCharsets.UTF_8)));
         return false;
       }
       Files.move(tmpArchive, archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -206,6 +212,7 @@ public final class ClassDataArchive {
     } finally {
       deleteQuietly(tmpList);
       deleteQuietly(tmpArchive);
+      deleteQuietly(dumpLog);
       deleteQuietly(classList);
       deleteQuietly(lock());
     }
@@ -243,7 +250,7 @@ public final class ClassDataArchive {
 
   private static String lastLine(String output) {
     String[] lines = output.strip().split("\n");
-    return lines[lines.length - 1].replace('"', '\'');
+    return lines[lines.length - 1].replace('"', '\''); // the JVM's own reason comes last
   }
 
   private static void deleteQuietly(Path p) {

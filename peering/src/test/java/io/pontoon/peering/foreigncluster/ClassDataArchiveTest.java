@@ -45,6 +45,18 @@ class ClassDataArchiveTest {
   }
 
   @Test
+  void withoutARecordedListNothingIsWrittenAndNothingLeftBehind() throws Exception {
+    Path jar = TinyJar.hello(dir, null);
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    ClassDataArchive archive = ClassDataArchive.of(cache, jar.toString(), Duration.ofHours(1));
+    assertThat(archive.write(cache.resolve("vk-none.classlist.part"))).isFalse();
+    assertThat(archive.archive()).doesNotExist();
+    try (var left = Files.list(cache)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void aRebuiltJarGetsAnotherArchive() throws Exception {
     Path jar = TinyJar.hello(dir, null);
     Path before = ClassDataArchive.of(dir, jar.toString(), Duration.ofHours(1)).archive();
