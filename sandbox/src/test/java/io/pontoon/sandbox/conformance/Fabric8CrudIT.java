@@ -183,6 +183,24 @@ class Fabric8CrudIT {
   }
 
   @Test
+  void aNodeKeepsTheStatusItIsCreatedWithOtherKindsDoNot() {
+    // kube's node strategy lets all fields, status included, be set on create (kubelets register
+    // with theirs); a pod's or deployment's status on create is dropped.
+    io.fabric8.kubernetes.api.model.Node node = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withNewMetadata().withName("registers-ready").endMetadata()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
+        .addToCapacity("cpu", new io.fabric8.kubernetes.api.model.Quantity("4")).endStatus().build()).create();
+    assertThat(node.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+        .containsExactly("Ready=True");
+    assertThat(client.nodes().withName("registers-ready").get().getStatus().getCapacity()).containsKey("cpu");
+
+    Pod withStatus = pod("created-running", Map.of());
+    withStatus.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+    assertThat(client.pods().resource(withStatus).create().getStatus().getPhase()).isEqualTo("Pending");
+    client.nodes().withName("registers-ready").delete();
+  }
+
+  @Test
   void deploymentStatusAndSpecAreWrittenSeparately() {
     Deployment d = client.apps().deployments().resource(deployment("split-d", 2)).create();
     assertThat(d.getStatus() == null || d.getStatus().getReplicas() == null).isTrue();

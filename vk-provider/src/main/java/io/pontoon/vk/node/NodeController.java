@@ -53,8 +53,8 @@ public final class NodeController implements AutoCloseable {
 
   public void start() {
     health.probe();
-    register();
-    updateStatus();
+    // Registered with its status, as the kubelet does: Ready from the first moment it exists.
+    if (!register()) updateStatus();
     renewLease();
     long lease = config.timings().leaseRenew().toMillis();
     long status = config.timings().statusUpdate().toMillis();
@@ -78,12 +78,18 @@ public final class NodeController implements AutoCloseable {
     }
   }
 
-  void register() {
+  /** Creates the node with its status (true), or adopts an existing one (false: status not written). */
+  boolean register() {
     Node desired = VirtualNode.node(config);
+    ProviderCapacity.Offer offer = currentOffer();
+    desired.setStatus(VirtualNode.status(config, null, offer.resources(), offer.source(), health.state(),
+        kubeletPort.getAsInt(), Instant.now()));
     Node node;
     try {
       node = home.nodes().resource(desired).create();
+      nodeUid = node.getMetadata().getUid();
       LOG.info("event=node-registered node={} provider={}", config.nodeName(), config.foreignClusterName());
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) throw e;
       node = home.nodes().withName(config.nodeName()).edit(n -> {
@@ -101,19 +107,25 @@ public final class NodeController implements AutoCloseable {
       LOG.info("event=node-adopted node={}", config.nodeName());
     }
     nodeUid = node.getMetadata().getUid();
+    return false;
   }
 
-  void updateStatus() {
-    ProviderHealth.State state = health.state();
-    if (state.reachable()) {
+  /** What the provider offers now when it is reachable, else what it offered last. */
+  private ProviderCapacity.Offer currentOffer() {
+    if (health.state().reachable()) {
       try {
         lastOffer = capacity.offer();
       } catch (KubernetesClientException e) {
         LOG.debug("event=capacity-unavailable error=\"{}\"", e.getMessage());
       }
     }
-    ProviderCapacity.Offer offer = lastOffer != null ? lastOffer
+    return lastOffer != null ? lastOffer
         : new ProviderCapacity.Offer(Map.of(), "nothing yet (the provider has not been reached)");
+  }
+
+  void updateStatus() {
+    ProviderHealth.State state = health.state();
+    ProviderCapacity.Offer offer = currentOffer();
     for (int attempt = 0; attempt < 3; attempt++) {
       Node node = home.nodes().withName(config.nodeName()).get();
       if (node == null) {
