@@ -24,6 +24,7 @@ import io.pontoon.api.v1alpha1.ResourceSlice;
 import io.pontoon.api.v1alpha1.TenantNamespaces;
 import io.pontoon.api.v1alpha1.Tunnel;
 import io.pontoon.peering.handshake.CidrAssigner;
+import io.pontoon.peering.handshake.ClientKeys;
 import io.pontoon.peering.handshake.ConsumerCsr;
 import io.pontoon.peering.handshake.HandshakeClient;
 import io.pontoon.peering.handshake.HandshakeSchema;
@@ -94,6 +95,7 @@ public final class ForeignClusterController implements AutoCloseable {
   private final PeerTunnels tunnels;
   private final boolean gatewaysLaunched;
   private final Map<String, CachedClient> peerClients = new ConcurrentHashMap<>();
+  private final ClientKeys clientKeys = new ClientKeys();
   private final ControllerLoop loop;
   private SharedIndexInformer<ForeignCluster> fcInformer;
   private SharedIndexInformer<Node> nodeInformer;
@@ -267,7 +269,7 @@ public final class ForeignClusterController implements AutoCloseable {
       keyPem = decode(creds.getData().get(KEY_CLIENT_KEY));
       csrPem = decode(creds.getData().get(KEY_CSR));
     } else {
-      ConsumerCsr csr = ConsumerCsr.generate(me.id());
+      ConsumerCsr csr = ConsumerCsr.of(me.id(), clientKeys.take());
       keyPem = csr.privateKeyPem();
       csrPem = csr.csrPem();
       writeCredentials(ns, fc, Map.of(KEY_CLIENT_KEY, keyPem, KEY_CSR, csrPem));
@@ -671,5 +673,6 @@ public final class ForeignClusterController implements AutoCloseable {
     if (nodeInformer != null) nodeInformer.close();
     if (tunnelInformer != null) tunnelInformer.close();
     peerClients.keySet().forEach(this::closePeerClient);
+    clientKeys.close();
   }
 }

@@ -3,7 +3,6 @@ package io.pontoon.peering.handshake;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.peering.identity.Pem;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -16,15 +15,17 @@ public record ConsumerCsr(String privateKeyPem, String csrPem) {
     return "ConsumerCsr{}";
   }
 
+  /** With a key made now. */
   public static ConsumerCsr generate(String consumerClusterId) {
+    return of(consumerClusterId, ClientKeys.generate());
+  }
+
+  /** With the given key (e.g. one {@link ClientKeys} made ahead). */
+  public static ConsumerCsr of(String consumerClusterId, KeyPair pair) {
     try {
-      // RSA: every Kubernetes client (fabric8 included) reads PKCS#8 RSA keys from a kubeconfig.
-      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-      gen.initialize(2048);
-      KeyPair pair = gen.generateKeyPair();
       return new ConsumerCsr(Pem.privateKeyPem(pair.getPrivate()), csr(consumerClusterId, pair));
     } catch (Exception e) {
-      throw new IllegalStateException("cannot make a key and CSR: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot make a CSR: " + e.getMessage(), e);
     }
   }
 
