@@ -85,6 +85,8 @@ class DiscoveredPeeringIT {
           assertThat(fc.getSpec().getDiscoveryType()).isEqualTo(DiscoveryType.DNS);
           assertThat(fc.getSpec().getPeeringURL()).isEqualTo(a2.peeringUrl());
           assertThat(fc.getSpec().getFingerprint()).isEqualTo(a2.fingerprint());
+          // the object is created first and its status written after
+          assertThat(fc.getStatus()).as("status of ForeignCluster cluster-2").isNotNull();
           assertThat(fc.getStatus().getLastSeen()).isNotBlank();
           assertThat(c1.client().resources(ForeignCluster.class).withName("cluster-3").get()).isNotNull();
         });

@@ -132,7 +132,8 @@ public final class DiscoveredClusters {
       return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) return get(a.clusterName()); // made meanwhile; the next event converges
-      LOG.warn("discovery cannot create ForeignCluster cluster={} error=\"{}\"", a.clusterName(), e.getMessage());
+      LOG.warn("discovery cannot create ForeignCluster cluster={} error=\"{}\"", a.clusterName(),
+          e.getCause() == null ? e.getMessage() : e.getMessage() + " " + e.getCause());
       return null;
     }
   }
