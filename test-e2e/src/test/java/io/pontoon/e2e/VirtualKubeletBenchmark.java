@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.v1alpha1.ShadowPod;
+import io.pontoon.peering.offloading.OffloadingControllers;
 import io.pontoon.peering.offloading.ShadowPodController;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.ClusterSpec.NodeShape;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its two hops, and its heap, RSS and CPU (it runs as its own process). Prints a table.
  *
  * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
- * ({@code -Dbench.sizes=100,1000} for a shorter run; {@code -Dbench.vkopts="..."} adds JVM options;
+ * ({@code -Dbench.sizes=100,1000} for a shorter run; a warm-up burst of
+ * {@code -Dbench.warmup=1000} pods comes first; {@code -Dbench.vkopts="..."} adds JVM options;
  * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst).
  */
 @Tag("bench")
@@ -47,13 +49,19 @@ class VirtualKubeletBenchmark {
   void bursts() throws Exception {
     List<Integer> sizes = new ArrayList<>();
     for (String s : System.getProperty("bench.sizes", "100,1000,10000").split(",")) sizes.add(Integer.parseInt(s.trim()));
+    // A virtual kubelet meets bursts after running a while: a first burst, shown apart, lets the
+    // JIT compilers of all processes finish before the measured ones (-Dbench.warmup=0: none).
+    int warmup = Integer.getInteger("bench.warmup", 1000);
+    if (warmup > 0) sizes.add(0, warmup);
     int total = sizes.stream().mapToInt(Integer::intValue).sum();
     try (Clusters clusters = new Clusters(dir)) {
       Clusters.Member home = clusters.add("home", ClusterSpec.defaults("home").withNodes(0));
-      int nodes = Math.max(2, (total + 1099) / 1100);
+      // nodes of kube's default size (110 pods), as many as the pods need with some room
+      int nodes = Math.max(2, (total + 99) / 100);
       Clusters.Member provider = clusters.add("provider", ClusterSpec.defaults("provider").withNodes(nodes)
-          .withNodeShape(new NodeShape("256", "1024Gi", 1100, 21)));
-      ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(), 8));
+          .withNodeShape(new NodeShape("64", "256Gi", 110, 24)));
+      ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(),
+          OffloadingControllers.DEFAULT_SHADOW_POD_WORKERS));
       shadows.start();
       int metricsPort = freePort();
       PontoonProcess vk = clusters.closeLater(PontoonProcess.start(dir.resolve("vk.log"),
@@ -67,10 +75,13 @@ class VirtualKubeletBenchmark {
       System.out.println();
       System.out.println("Virtual kubelet bursts (home, provider and load generator share the machine; "
           + Runtime.getRuntime().availableProcessors() + " cores)");
-      System.out.printf(Locale.ROOT, "%-8s %10s %12s %12s %12s %12s %10s %10s %9s%n", "pods", "allRun s",
+      System.out.printf(Locale.ROOT, "%-10s %8s %12s %12s %12s %12s %10s %10s %9s%n", "pods", "allRun s",
           "bound→SP p50", "bound→SP p99", "run→run p50", "run→run p99", "heap MiB", "RSS MiB", "CPU s");
-      for (int n : sizes) {
-        String ns = "bench-" + n;
+      List<String> stages = new ArrayList<>();
+      for (int round = 0; round < sizes.size(); round++) {
+        int n = sizes.get(round);
+        String label = (warmup > 0 && round == 0 ? "warm " : "") + n;
+        String ns = "bench-" + round + "-" + n;
         String twin = PontoonNames.defaultTwinNamespace(ns, "home");
         home.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
             .build()).create();
@@ -80,6 +91,9 @@ class VirtualKubeletBenchmark {
         Map<String, Long> homeRunning = new ConcurrentHashMap<>();
         Map<String, Long> shadowCreated = new ConcurrentHashMap<>();
         Map<String, Long> shadowRunning = new ConcurrentHashMap<>();
+        Map<String, Long> created = new ConcurrentHashMap<>();
+        Map<String, Long> remoteCreated = new ConcurrentHashMap<>();
+        Map<String, Long> remoteRunning = new ConcurrentHashMap<>();
         Map<String, String> trace = new ConcurrentHashMap<>();
         SharedIndexInformer<Pod> homeInf = home.client().pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
           @Override
@@ -117,13 +131,29 @@ class VirtualKubeletBenchmark {
               @Override
               public void onDelete(ShadowPod s, boolean u) {}
             });
+        SharedIndexInformer<Pod> remoteInf = provider.client().pods().inNamespace(twin).inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod p) {
+            remoteCreated.putIfAbsent(p.getMetadata().getLabels().get(PontoonNames.LABEL_HOME_POD_UID), System.nanoTime());
+            onUpdate(p, p);
+          }
+
+          @Override
+          public void onUpdate(Pod a, Pod p) {
+            if (running(p)) remoteRunning.putIfAbsent(p.getMetadata().getLabels().get(PontoonNames.LABEL_HOME_POD_UID), System.nanoTime());
+          }
+
+          @Override
+          public void onDelete(Pod p, boolean u) {}
+        });
         long cpuBefore = cpuTicks(vk.pid());
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         for (int i = 0; i < n; i++) {
           Pod pod = VirtualKubeletCrashIT.pod(node, "p-" + i);
           pod.getMetadata().setNamespace(ns);
-          pool.execute(() -> home.client().pods().inNamespace(ns).resource(pod).create());
+          pool.execute(() -> created.put(home.client().pods().inNamespace(ns).resource(pod).create().getMetadata().getUid(),
+              System.nanoTime()));
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
@@ -133,6 +163,7 @@ class VirtualKubeletBenchmark {
         double cpu = (cpuTicks(vk.pid()) - cpuBefore) / 100.0;
         homeInf.close();
         shadowInf.close();
+        remoteInf.close();
         String traceDir = System.getProperty("bench.trace");
         if (traceDir != null) {
           Files.write(Path.of(traceDir, "trace-" + n + ".txt"), trace.values());
@@ -150,16 +181,24 @@ class VirtualKubeletBenchmark {
         }
         hop1.sort(null);
         hop2.sort(null);
-        System.out.printf(Locale.ROOT, "%-8d %10.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f%s%n", n,
+        System.out.printf(Locale.ROOT, "%-10s %8.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f%s%n", label,
             (end - start) / 1e9, BenchTable.percentile(hop1, 0.5), BenchTable.percentile(hop1, 0.99),
             BenchTable.percentile(hop2, 0.5), BenchTable.percentile(hop2, 0.99), heapMiB(metricsPort),
             rssKiB(vk.pid()) / 1024.0, cpu, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
+        stages.add(String.format(Locale.ROOT, "%-10s %s %s %s %s %s %s", label, stage(created, start),
+            stage(shadowCreated, start), stage(remoteCreated, start), stage(remoteRunning, start),
+            stage(shadowRunning, start), stage(homeRunning, start)));
         if (Boolean.getBoolean("bench.nmt")) {
           System.out.println(nativeMemory(vk.pid()));
           jcmd(vk.pid(), "GC.run");
           System.out.printf(Locale.ROOT, "  heap after a full GC: %.0f MiB%n", heapMiB(metricsPort));
         }
       }
+      System.out.println();
+      System.out.println("Where the time goes: seconds from the first create until half / all pods reached each step");
+      System.out.printf(Locale.ROOT, "%-10s %13s %13s %13s %13s %13s %13s%n", "pods", "home created", "ShadowPod",
+          "remote pod", "remote Run", "SP status Run", "home Running");
+      stages.forEach(System.out::println);
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
           + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process");
     }
@@ -198,6 +237,14 @@ class VirtualKubeletBenchmark {
     String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     jcmd.waitFor();
     return out;
+  }
+
+  /** "half / all" seconds after {@code start} at which the pods reached a step. */
+  static String stage(Map<String, Long> reached, long start) {
+    List<Long> t = new ArrayList<>(reached.values());
+    t.sort(null);
+    if (t.isEmpty()) return String.format(Locale.ROOT, "%13s", "-");
+    return String.format(Locale.ROOT, "%6.1f /%5.1f", (t.get(t.size() / 2) - start) / 1e9, (t.get(t.size() - 1) - start) / 1e9);
   }
 
   static boolean running(Pod p) {

@@ -135,8 +135,17 @@ class VirtualKubeletIT {
     assertThat(running.getStatus().getPodIP()).isEqualTo("10.244.7.7");
     assertThat(running.getStatus().getHostIP()).isEqualTo("127.0.0.1");
 
-    // deletion: the ShadowPod goes, then the home pod
+    // deletion: the ShadowPod goes (its finalizer, sent by the virtual kubelet, released as the
+    // provider's controller does once the pod is gone), then the home pod
+    assertThat(shadow.getMetadata().getFinalizers()).containsExactly(PontoonNames.FINALIZER_SHADOW_POD);
     clusters.home.client().pods().inNamespace("shop").withName("web-1").delete();
+    await().atMost(DEADLINE).until(() -> clusters.provider.client().resources(ShadowPod.class).inNamespace(twin)
+        .withName("web-1").get().getMetadata().getDeletionTimestamp() != null);
+    clusters.provider.client().resources(ShadowPod.class).inNamespace(twin).withName("web-1")
+        .edit(s -> {
+          s.getMetadata().setFinalizers(java.util.List.of());
+          return s;
+        });
     await().atMost(DEADLINE).until(() ->
         clusters.provider.client().resources(ShadowPod.class).inNamespace(twin).withName("web-1").get() == null
             && clusters.home.client().pods().inNamespace("shop").withName("web-1").get() == null);

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class OffloadingControllers {
   /** Default number of ShadowPod workers: creates are I/O-bound, so more than the cores. */
-  public static final int DEFAULT_SHADOW_POD_WORKERS = 8;
+  public static final int DEFAULT_SHADOW_POD_WORKERS = 16;
 
   private OffloadingControllers() {}
 

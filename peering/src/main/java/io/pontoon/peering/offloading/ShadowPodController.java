@@ -1,16 +1,21 @@
 package io.pontoon.peering.offloading;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.api.Conditions;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
+import io.pontoon.api.client.LeanWrites;
 import io.pontoon.api.controller.ControllerLoop;
 import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
@@ -23,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +48,22 @@ public final class ShadowPodController implements AutoCloseable {
   /** Reason when the pod ended and, as its restart policy says, is not made again. */
   static final String REASON_POD_TERMINATED = "PodTerminated";
   static final String REASON_TERMINATING = "Terminating";
+  /**
+   * At most one copy of a Pod's status per window and ShadowPod: a starting pod changes three or
+   * four times within a few hundred milliseconds (created, bound, ContainerCreating, Running),
+   * and each copy is a write here and one more in the consumer's cluster. The first change is
+   * copied at once, later ones in the window together at its end (as the kubelet's status manager
+   * batches its own updates).
+   */
+  static final Duration STATUS_COPY_WINDOW = Duration.ofMillis(250);
 
   private final KubernetesClient client;
   private final int workers;
   private final QuotaLedger ledger = new QuotaLedger();
   private final ControllerLoop loop;
+  private final LeanWrites writes;
+  /** When each ShadowPod's status last took a copy of its Pod's (nanoTime), for {@link #STATUS_COPY_WINDOW}. */
+  private final Map<String, Long> lastStatusCopy = new ConcurrentHashMap<>();
   private SharedIndexInformer<ShadowPod> shadowPods;
   private SharedIndexInformer<Pod> pods;
   private SharedIndexInformer<ResourceSlice> slices;
@@ -55,6 +72,7 @@ public final class ShadowPodController implements AutoCloseable {
     this.client = client;
     this.workers = workers;
     this.loop = new ControllerLoop("shadowpods", this::reconcile);
+    this.writes = new LeanWrites(client);
   }
 
   public void start() {
@@ -108,6 +126,7 @@ public final class ShadowPodController implements AutoCloseable {
     if (sp == null) {
       // The ShadowPod is gone; the garbage collector removes its Pod through the owner reference.
       requeue(ledger.forget(key));
+      lastStatusCopy.remove(key);
       return Reconciler.Result.done();
     }
     String origin = origin(sp);
@@ -145,8 +164,7 @@ public final class ShadowPodController implements AutoCloseable {
           "admitted within the consumer's grant", gen));
       Conditions.set(next.getConditions(), Conditions.of(ConditionTypes.POD_CREATED, true, Reasons.SUCCEEDED,
           "pod " + key + " exists", gen));
-      writeStatus(sp, current, next);
-      return Reconciler.Result.done();
+      return copyStatus(key, sp, current, next);
     }
 
     String lastPhase = current.getPod() == null ? null : current.getPod().getPhase();
@@ -175,7 +193,7 @@ public final class ShadowPodController implements AutoCloseable {
       return Reconciler.Result.done(); // queued again when the grant grows or a pod ends
     }
     try {
-      client.pods().inNamespace(sp.getMetadata().getNamespace()).resource(podFor(sp)).create();
+      writes.create(podFor(sp));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         return Reconciler.Result.after(Duration.ofMillis(200)); // the cache has not seen it yet
@@ -187,6 +205,20 @@ public final class ShadowPodController implements AutoCloseable {
     }
     // The Pod's add event queues this key again and that pass writes the status once, with the
     // Pod's status: one status write per new pod instead of two.
+    return Reconciler.Result.done();
+  }
+
+  private Reconciler.Result copyStatus(String key, ShadowPod sp, ShadowPodStatus current, ShadowPodStatus next) {
+    if (next.equals(current) && sp.getStatus() != null) {
+      return Reconciler.Result.done();
+    }
+    long now = System.nanoTime();
+    Long last = lastStatusCopy.get(key);
+    if (last != null && now - last < STATUS_COPY_WINDOW.toNanos()) {
+      return Reconciler.Result.after(Duration.ofNanos(STATUS_COPY_WINDOW.toNanos() - (now - last)));
+    }
+    writeStatus(sp, current, next);
+    lastStatusCopy.put(key, now);
     return Reconciler.Result.done();
   }
 
@@ -292,15 +324,19 @@ public final class ShadowPodController implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Replaces the status with one JSON patch of the status subresource: this controller is its only
+   * writer (one worker per key), so no resourceVersion is needed, and the spec is not sent again.
+   */
   private void writeStatus(ShadowPod sp, ShadowPodStatus current, ShadowPodStatus next) {
     if (next.equals(current) && sp.getStatus() != null) {
       return;
     }
-    ShadowPod update = new ShadowPod();
-    update.setMetadata(sp.getMetadata());
-    update.setSpec(sp.getSpec());
-    update.setStatus(next);
-    client.resources(ShadowPod.class).inNamespace(sp.getMetadata().getNamespace()).resource(update).updateStatus();
+    var json = client.getKubernetesSerialization();
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    patch.addObject().put("op", "add").put("path", "/status").set("value", json.convertValue(next, ObjectNode.class));
+    writes.patch(ShadowPod.class, sp.getMetadata().getNamespace(), sp.getMetadata().getName(), "status",
+        PatchType.JSON, patch.toString());
   }
 
   private ShadowPod setFinalizer(ShadowPod sp, boolean present) {

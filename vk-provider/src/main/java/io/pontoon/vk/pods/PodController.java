@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -16,6 +15,7 @@ import io.pontoon.api.Conditions;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
+import io.pontoon.api.client.LeanWrites;
 import io.pontoon.api.controller.ControllerLoop;
 import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
@@ -62,6 +62,8 @@ public final class PodController implements Reconciler, AutoCloseable {
   private final TwinNamespaces twins;
   private final ShadowPodCaches shadows;
   private final ControllerLoop loop;
+  private final LeanWrites homeWrites;
+  private final LeanWrites foreignWrites;
   private final int workers;
   /**
    * Full home pods (spec included) from watch events, kept only until their ShadowPod exists: the
@@ -84,6 +86,8 @@ public final class PodController implements Reconciler, AutoCloseable {
     this.metrics = metrics;
     this.workers = workers;
     this.events = new HomeEvents(home, nodeName);
+    this.homeWrites = new LeanWrites(home);
+    this.foreignWrites = new LeanWrites(foreign);
     this.loop = new ControllerLoop("virtual-kubelet-pods", metrics.timed(this));
     metrics.queueDepth(loop::depth);
     this.shadows = new ShadowPodCaches(foreign, origin.id(), key -> loop.enqueue(key.key()));
@@ -245,7 +249,7 @@ public final class PodController implements Reconciler, AutoCloseable {
     ShadowPod shadow = ShadowPods.of(pod, twin, origin);
     try {
       TRACE.debug("event=shadowpod-create key={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-      foreign.resources(ShadowPod.class).inNamespace(twin).resource(shadow).create();
+      foreignWrites.create(shadow);
       metrics.shadowPodCreated(pod);
       TRACE.debug("event=shadowpod-created key={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
       LOG.debug("event=shadowpod-created pod={}/{} twinNamespace={}", pod.getMetadata().getNamespace(),
@@ -306,12 +310,10 @@ public final class PodController implements Reconciler, AutoCloseable {
   }
 
   private void finishHomeDeletion(Pod pod) {
-    String url = home.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/"
-        + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
-    Map<String, Object> options = Map.of("kind", "DeleteOptions", "apiVersion", "v1", "gracePeriodSeconds", 0,
-        "preconditions", Map.of("uid", pod.getMetadata().getUid()));
+    String options = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0,"
+        + "\"preconditions\":{\"uid\":\"" + pod.getMetadata().getUid() + "\"}}";
     try {
-      home.raw(url, "DELETE", options);
+      homeWrites.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), options);
       metrics.podDeleted();
       LOG.debug("event=home-pod-deleted pod={}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     } catch (KubernetesClientException e) {
@@ -395,8 +397,8 @@ public final class PodController implements Reconciler, AutoCloseable {
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.set("status", status);
-    home.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+    homeWrites.patch(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), "status",
+        PatchType.JSON_MERGE, body.toString());
     return true;
   }
 

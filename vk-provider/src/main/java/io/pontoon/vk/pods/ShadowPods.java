@@ -81,6 +81,9 @@ public final class ShadowPods {
         .withNamespace(twinNamespace)
         .withLabels(labels)
         .withAnnotations(annotations)
+        // the provider's controller would add its finalizer before making the Pod; sent with the
+        // create it saves that write for every pod (the provider still adds it when missing)
+        .withFinalizers(PontoonNames.FINALIZER_SHADOW_POD)
         .build());
     ShadowPodSpec spec = new ShadowPodSpec();
     spec.setPod(remoteSpec(home.getSpec()));

@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.sandbox.cluster.node.ContainerRecord.Exit;
@@ -16,9 +13,8 @@ import io.pontoon.sandbox.cluster.node.ContainerRecord.Instance;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.ContainerSpec;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.PodRef;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.RunningContainer;
+import io.pontoon.api.client.LeanWrites;
 import io.pontoon.api.controller.Reconciler.Result;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +27,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +44,7 @@ final class Kubelet {
 
   private final NodeEnv env;
   private final KubernetesClient client;
+  private final LeanWrites writes;
   private final ContainerRuntime runtime;
   private final PodIpam ipam;
   private final KubeletConfig config;
@@ -65,6 +61,7 @@ final class Kubelet {
       String hostIp, Consumer<String> enqueue) {
     this.env = env;
     this.client = client;
+    this.writes = new LeanWrites(client);
     this.runtime = runtime;
     this.ipam = ipam;
     this.config = config;
@@ -352,7 +349,7 @@ final class Kubelet {
       if (desired.equals(p.getStatus())) return;
       Pod next = new Pod(p.getApiVersion(), p.getKind(), p.getMetadata(), p.getSpec(), desired);
       try {
-        client.pods().inNamespace(rec.ref.namespace()).resource(next).updateStatus();
+        writes.update(next, "status");
         statusWrites.incrementAndGet();
         return;
       } catch (KubernetesClientException e) {
@@ -367,20 +364,14 @@ final class Kubelet {
   }
 
   /** The final delete, grace 0 with a UID precondition so a new pod of the same name is safe. */
-  private void deleteForGood(Pod pod) throws Exception {
-    String ns = pod.getMetadata().getNamespace();
-    String name = pod.getMetadata().getName();
-    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
-        + URLEncoder.encode(ns, StandardCharsets.UTF_8) + "/pods/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  private void deleteForGood(Pod pod) {
     String body = "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\",\"gracePeriodSeconds\":0,"
         + "\"preconditions\":{\"uid\":\"" + pod.getMetadata().getUid() + "\"}}";
-    HttpClient http = client.getHttpClient();
-    HttpRequest req = http.newHttpRequestBuilder().uri(url).method("DELETE", "application/json", body).build();
-    HttpResponse<String> resp = http.sendAsync(req, String.class).get(30, TimeUnit.SECONDS);
-    // 404: already gone; 409: the name now belongs to another pod
-    if (!resp.isSuccessful() && resp.code() != 404 && resp.code() != 409) {
-      throw new IllegalStateException("delete of pod " + ns + "/" + name + " answered " + resp.code() + ": "
-          + resp.body());
+    try {
+      writes.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), body);
+    } catch (KubernetesClientException e) {
+      // 404: already gone; 409: the name now belongs to another pod
+      if (e.getCode() != 404 && e.getCode() != 409) throw e;
     }
   }
 
