@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -47,20 +48,22 @@ import org.junit.jupiter.api.Test;
  * first round on cold JVMs, the second on a server that has been up a while.
  *
  * <p>Run: {@code ./mvnw -B -pl sandbox verify -Pbench} (optionally {@code -Dbench.pods=N},
- * {@code -Dbench.inflight=N}, {@code -Dbench.rounds=N}, {@code -Dbench.jfr=FILE} to record the server with Flight Recorder, {@code -Dbench.jfc=SETTINGS} for its settings).
+ * {@code -Dbench.inflight=N}, {@code -Dbench.rounds=N}, {@code -Dbench.paced=N} creates/s of a last, paced round (0: none), {@code -Dbench.jfr=FILE} to record the server with Flight Recorder, {@code -Dbench.jfc=SETTINGS} for its settings).
  */
 @Tag("bench")
 class ApiServerBenchmark {
   private static final int PODS = Integer.getInteger("bench.pods", 10_000);
   private static final int CLIENT_THREADS = Integer.getInteger("bench.inflight", 32);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+  /** Creates per second of the last round, paced: latency at a given load, not at saturation (0: none). */
+  private static final int PACED = Integer.getInteger("bench.paced", 2000);
 
   @Test
   void tenThousandPodsWithThreeInformers() throws Exception {
     Path dir = Files.createTempDirectory("pontoon-bench");
     Path kubeconfig = dir.resolve("kubeconfig");
     List<String> cmd = BenchTable.childJvm(BenchServerMain.class, kubeconfig.toString());
-    Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process server = new ProcessBuilder(cmd).redirectError(dir.resolve("server.log").toFile()).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
         StandardCharsets.UTF_8)); PrintWriter in = new PrintWriter(new OutputStreamWriter(server.getOutputStream(),
         StandardCharsets.UTF_8), true)) {
@@ -76,18 +79,20 @@ class ApiServerBenchmark {
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
         // Round 1 runs on cold JVMs (class loading and JIT compilation of server and client);
         // later rounds show the steady state of a server that has been up for a while.
-        for (int r = 1; r <= ROUNDS; r++) results.add(round(client, server, ready, kubeconfig, "bench-" + r));
+        for (int r = 1; r <= ROUNDS; r++) results.add(round(client, server, ready, kubeconfig, "bench-" + r, 0));
+        if (PACED > 0) results.add(round(client, server, ready, kubeconfig, "bench-paced", PACED));
       }
       long heapAfter = BenchTable.heap(in, out);
 
       System.out.println();
       System.out.printf(Locale.ROOT, "Sandbox API server: %d pods per round, %d requests in flight, 3 informers, "
-          + "%d rounds (round 1 on cold JVMs)%n", PODS, CLIENT_THREADS, ROUNDS);
+          + "%d rounds (round 1 on cold JVMs)%s%n", PODS, CLIENT_THREADS, ROUNDS,
+          PACED > 0 ? ", then one paced at " + PACED + " creates/s (rP)" : "");
       System.out.printf(Locale.ROOT, "%-44s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
           "p99 ms", "max ms");
       for (int r = 0; r < results.size(); r++) {
         Round x = results.get(r);
-        String p = "r" + (r + 1) + " ";
+        String p = (r == ROUNDS ? "rP" : "r" + (r + 1)) + " ";
         BenchTable.printRow(p + "create (request round trip)", x.createLatencies, PODS / x.createSeconds);
         for (Recorder rec : x.recorders) BenchTable.printRow(p + "watch: " + rec.name, rec.latencies, Double.NaN);
       }
@@ -95,12 +100,13 @@ class ApiServerBenchmark {
           "server CPU", "client CPU");
       for (int r = 0; r < results.size(); r++) {
         Round x = results.get(r);
-        System.out.printf(Locale.ROOT, "%-44s %10.2f %10.2f %9.2fs %9.2fs%n", "round " + (r + 1), x.createSeconds,
+        System.out.printf(Locale.ROOT, "%-44s %10.2f %10.2f %9.2fs %9.2fs%n",
+            r == ROUNDS ? "paced round" : "round " + (r + 1), x.createSeconds,
             x.deliveredSeconds, x.serverCpu, x.clientCpu);
       }
       System.out.printf(Locale.ROOT, "%-44s %8.1f MiB%n", "server heap before (after GC)", heapBefore / 1048576.0);
       System.out.printf(Locale.ROOT, "%-44s %8.1f MiB (%d pods)%n", "server heap with pods (after GC)",
-          heapAfter / 1048576.0, PODS * ROUNDS);
+          heapAfter / 1048576.0, PODS * results.size());
       System.out.printf(Locale.ROOT, "targets: >= 2000 creates/s, p99 watch delivery < 50 ms%n");
       in.println("quit");
     } finally {
@@ -112,7 +118,8 @@ class ApiServerBenchmark {
       double deliveredSeconds, double serverCpu, double clientCpu) {}
 
   /** Creates {@link #PODS} pods in a new namespace while three informers watch it. */
-  private static Round round(KubernetesClient client, Process server, String[] ready, Path kubeconfig, String ns)
+  private static Round round(KubernetesClient client, Process server, String[] ready, Path kubeconfig, String ns,
+      int perSecond)
       throws Exception {
     client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
         .withNewMetadata().withName(ns).endMetadata().build()).create();
@@ -138,6 +145,7 @@ class ApiServerBenchmark {
     HttpClient http = vertx.createHttpClient(httpOptions, new PoolOptions().setHttp1MaxSize(CLIENT_THREADS));
     List<Long> createLatencies = Collections.synchronizedList(new ArrayList<>());
     Semaphore inFlight = new Semaphore(CLIENT_THREADS);
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     List<CompletableFuture<?>> all = new ArrayList<>();
     Duration serverCpu0 = cpu(server.toHandle());
     Duration clientCpu0 = cpu(ProcessHandle.current());
@@ -147,23 +155,37 @@ class ApiServerBenchmark {
       Buffer body = Buffer.buffer("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
           + "\",\"labels\":{\"tier\":\"" + (i % 2 == 0 ? "gold" : "silver") + "\"}},\"spec\":{\"nodeName\":\"node-"
           + (i % 10) + "\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");
+      if (perSecond > 0) {
+        long due = start + i * 1_000_000_000L / perSecond;
+        for (long now = System.nanoTime(); now < due; now = System.nanoTime()) LockSupport.parkNanos(due - now);
+      }
       inFlight.acquire();
       long t0 = System.nanoTime();
       sentAt.put(name, t0);
       RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
           .setPort(base.getPort()).setURI("/api/v1/namespaces/" + ns + "/pods")
-          .putHeader("Authorization", "Bearer " + ready[2]).putHeader("Content-Type", "application/json");
+          .putHeader("Authorization", "Bearer " + ready[2]).putHeader("Content-Type", "application/json")
+          // a request stuck for a connection or an answer fails (and is counted) instead of hanging the run
+          .setConnectTimeout(30_000).setIdleTimeout(30_000);
       CompletableFuture<Void> done = new CompletableFuture<>();
       http.request(ro).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
           .onComplete(ar -> {
             inFlight.release();
-            if (ar.succeeded() && ar.result() == 201) createLatencies.add(System.nanoTime() - t0);
+            if (ar.succeeded() && ar.result() == 201) {
+              createLatencies.add(System.nanoTime() - t0);
+            } else {
+              failures.incrementAndGet();
+              System.err.println("create " + name + " failed: " + (ar.succeeded() ? "HTTP " + ar.result() : ar.cause()));
+            }
             done.complete(null);
           });
       all.add(done);
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     double createSeconds = (System.nanoTime() - start) / 1e9;
+    if (failures.get() > 0) {
+      throw new IllegalStateException(failures.get() + " of " + PODS + " creates failed in " + ns + " (see stderr)");
+    }
     for (Recorder r : recorders) r.await(Duration.ofMinutes(2));
     double deliveredSeconds = (System.nanoTime() - start) / 1e9;
     double serverCpu = cpu(server.toHandle()).minus(serverCpu0).toMillis() / 1000.0;
