@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
  * ({@code -Dbench.sizes=100,1000} for a shorter run; a warm-up burst of
  * {@code -Dbench.warmup=1000} pods comes first; {@code -Dbench.vkopts="..."} adds JVM options;
- * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst).
+ * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst,
+ * {@code -Dbench.histo=N} the N classes that take most of its heap).
  */
 @Tag("bench")
 class VirtualKubeletBenchmark {
@@ -197,6 +198,11 @@ class VirtualKubeletBenchmark {
           System.out.println(nativeMemory(vk.pid()));
           jcmd(vk.pid(), "GC.run");
           System.out.printf(Locale.ROOT, "  heap after a full GC: %.0f MiB%n", heapMiB(metricsPort));
+        }
+        int histo = Integer.getInteger("bench.histo", 0);
+        if (histo > 0) {
+          String[] lines = jcmd(vk.pid(), "GC.class_histogram").split("\n");
+          for (int i = 0; i < Math.min(lines.length, histo + 3); i++) System.out.println("  " + lines[i]);
         }
       }
       System.out.println();

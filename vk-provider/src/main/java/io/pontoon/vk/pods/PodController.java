@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pontoon.api.ClusterIdentity;
@@ -16,6 +15,7 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
 import io.pontoon.api.PontoonNames.Reasons;
 import io.pontoon.api.client.LeanWrites;
+import io.pontoon.api.controller.CompactStore;
 import io.pontoon.api.controller.ControllerLoop;
 import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.controller.Reconciler;
@@ -96,9 +96,8 @@ public final class PodController implements Reconciler, AutoCloseable {
         .runnableInformer(0);
     // The pod loop reads metadata and status; the spec only when it makes the ShadowPod, and
     // then fetches the pod. Keeping no specs in the cache halves its memory at 10,000 pods.
-    homePods.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
-        home.getKubernetesSerialization(), "metadata", "spec.nodeName", "spec.terminationGracePeriodSeconds",
-        "status"));
+    homePods.itemStore(new CompactStore<>(Pod.class, home.getKubernetesSerialization(),
+        "metadata", "spec.nodeName", "spec.terminationGracePeriodSeconds", "status"));
     homePods.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod p) {

@@ -2,8 +2,8 @@ package io.pontoon.vk.pods;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.pontoon.api.PontoonNames;
+import io.pontoon.api.controller.CompactStore;
 import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.v1alpha1.ShadowPod;
 import java.util.List;
@@ -76,9 +76,8 @@ public final class ShadowPodCaches implements AutoCloseable {
           .runnableInformer(0);
       // the pod spec is the bulk of a ShadowPod and the virtual kubelet never reads it back:
       // keep what the pod loop needs, so 10,000 offloaded pods cost little memory
-      informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ShadowPod.class,
-          foreign.getKubernetesSerialization(), "metadata", "spec.labels", "spec.originClusterID",
-          "spec.homePodUID", "spec.homePodName", "spec.homePodNamespace", "status"));
+      informer.itemStore(new CompactStore<>(ShadowPod.class, foreign.getKubernetesSerialization(),
+          "metadata", "spec.labels", "spec.originClusterID", "spec.homePodUID", "spec.homePodName", "spec.homePodNamespace", "status"));
       informer.addEventHandler(Handlers.onAny(this::announce));
       try {
         informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
