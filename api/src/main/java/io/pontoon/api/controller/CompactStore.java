@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * bytes; each read builds the object anew. fabric8's {@code ReducedStateItemStore} keeps the same
  * fields as nested maps, which at 10,000 pods took about 8 KiB per object, four times the JSON.
  * {@code metadata.managedFields} is always dropped: kube-apiserver writes it on every object and
- * no controller here reads it. Keys are {@code namespace/name}, as fabric8's default key function.
+ * no controller here reads it. Keys are {@link Handlers#key}, as fabric8's default key function.
  */
 public final class CompactStore<V extends HasMetadata> implements ItemStore<V> {
   private final ConcurrentHashMap<String, byte[]> store = new ConcurrentHashMap<>();
@@ -60,16 +60,12 @@ public final class CompactStore<V extends HasMetadata> implements ItemStore<V> {
   }
 
   private V restore(byte[] bytes) {
-    if (bytes == null) return null;
-    V v = serialization.unmarshal(new ByteArrayInputStream(bytes), type);
-    return v;
+    return bytes == null ? null : serialization.unmarshal(new ByteArrayInputStream(bytes), type);
   }
 
   @Override
   public String getKey(V value) {
-    String namespace = value.getMetadata().getNamespace();
-    String name = value.getMetadata().getName();
-    return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+    return Handlers.key(value);
   }
 
   @Override
