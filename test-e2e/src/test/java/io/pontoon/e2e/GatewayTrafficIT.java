@@ -223,7 +223,7 @@ class GatewayTrafficIT {
 
   @Test
   @Order(4)
-  void aKilledGatewayIsRestartedAndTrafficIsBackWithinTwoSecondsWithTheSameRuleset() throws Exception {
+  void aKilledGatewayIsRestartedAndTrafficComesBackWithTheSameRuleset() throws Exception {
     peer(C1, C2);
     assertTalks(C1, C2);
     String iface = PontoonNames.wireGuardInterface(id(C2));
@@ -235,40 +235,46 @@ class GatewayTrafficIT {
         "no `pontoon gateway --peer " + id(C2) + "` process: the agent of cluster-1 did not start one"));
     List<ProcessHandle> wireguard = new WireGuard(HostCommands.inNetns(netns)).userspaceProcesses(iface);
     assertThat(wireguard).as("wireguard-go serving %s", iface).isNotEmpty();
-    // a crashed gateway container loses both: the controller and its userspace WireGuard
-    Instant killedAt = Instant.now();
-    gateway.destroyForcibly();
-    wireguard.forEach(ProcessHandle::destroyForcibly);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway.isAlive() && wireguard.stream().noneMatch(
-        ProcessHandle::isAlive));
     String peerAddress = seenFrom(C1, C2, webIp(C2));
-
-    AtomicReference<ProcessHandle> restarted = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Optional<ProcessHandle> p = gatewayProcess(C1, C2);
-      p.filter(h -> h.pid() != gateway.pid()).ifPresent(restarted::set);
-      return restarted.get() != null;
-    });
-    Instant processUp = Instant.now();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Tunnel t = tunnel(C1, C2);
-      return t.getStatus() != null && t.getStatus().getState() == TunnelState.Up
-          && handshakeAfter(t.getStatus().getLatestHandshake(), killedAt);
-    });
-    Instant tunnelUp = Instant.now();
     String from = webNetns(C1);
-    // the 2 s aim is reported in the measured table, not asserted: a loaded machine may be slower
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-      assertThat(ping(from, peerAddress)).isTrue();
-      assertThat(httpGet(from, "http://" + peerAddress + ":8080/index.html").stdout().strip()).isEqualTo(C2);
-    });
-    Instant trafficBack = Instant.now();
-    measured.put("gateway SIGKILL → new gateway process", between(killedAt, processUp));
-    measured.put("new gateway process → Tunnel Up (new handshake)", between(processUp, tunnelUp));
-    measured.put("Tunnel Up → ping + HTTP through the tunnel (asserted ≤ 2 s)", between(tunnelUp, trafficBack));
-    measured.put("new gateway process → traffic back", between(processUp, trafficBack));
-    measured.put("gateway SIGKILL → traffic back", between(killedAt, trafficBack));
+    try (Pinger pinger = new Pinger(from, peerAddress)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> pinger.firstReplyAfter(Instant.EPOCH).isPresent());
+      // a crashed gateway container loses both: the controller and its userspace WireGuard
+      Instant killedAt = Instant.now();
+      gateway.destroyForcibly();
+      wireguard.forEach(ProcessHandle::destroyForcibly);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !gateway.isAlive() && wireguard.stream().noneMatch(
+          ProcessHandle::isAlive));
 
+      AtomicReference<ProcessHandle> restarted = new AtomicReference<>();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        Optional<ProcessHandle> p = gatewayProcess(C1, C2);
+        p.filter(h -> h.pid() != gateway.pid()).ifPresent(restarted::set);
+        return restarted.get() != null;
+      });
+      Instant processUp = restarted.get().info().startInstant().orElseGet(Instant::now);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        Tunnel t = tunnel(C1, C2);
+        return t.getStatus() != null && t.getStatus().getState() == TunnelState.Up
+            && handshakeAfter(t.getStatus().getLatestHandshake(), killedAt);
+      });
+      Instant tunnelUp = Instant.now();
+      // the 2 s aim is reported in the measured table, not asserted: a loaded machine may be slower
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        assertThat(ping(from, peerAddress)).isTrue();
+        assertThat(httpGet(from, "http://" + peerAddress + ":8080/index.html").stdout().strip()).isEqualTo(C2);
+      });
+      Instant checked = Instant.now();
+      Instant firstReply = pinger.firstReplyAfter(killedAt).orElseThrow(() -> new AssertionError(
+          "ping -i 0.05 from " + from + " to " + peerAddress + " got no reply after the kill, although a ping did"));
+      measured.put("gateway SIGKILL → new gateway process started", between(killedAt, processUp));
+      measured.put("new gateway process → Tunnel status Up (new handshake)", between(processUp, tunnelUp));
+      measured.put("new gateway process → first ping reply (ping -i 0.05; aim ≤ 2 s)", between(processUp, firstReply));
+      measured.put("gateway SIGKILL → first ping reply", between(killedAt, firstReply));
+      measured.put("last ping reply before the kill → first after", between(
+          pinger.lastReplyBefore(killedAt).orElse(killedAt), firstReply));
+      measured.put("Tunnel status Up → ping + HTTP checked by new processes", between(tunnelUp, checked));
+    }
     assertThat(nftTable(netns, iface)).as("nft table pontoon-%s after the restart", iface).isEqualTo(rulesBefore);
     assertThat(new WireGuard(HostCommands.inNetns(netns)).userspaceProcesses(iface)).as("one wireguard-go for %s", iface).hasSize(1);
     assertThat(gatewayProcesses(C1, C2)).as("one gateway for the peering").hasSize(1);

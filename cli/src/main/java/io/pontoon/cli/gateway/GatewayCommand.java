@@ -91,15 +91,17 @@ public final class GatewayCommand implements Runnable {
     CountDownLatch stop = new CountDownLatch(1);
     try (KubernetesClient client = PontoonCommand.kubeOptions(spec).client();
          TunnelController controller = new TunnelController(client, options,
-             new TunnelDataplane(HostCommands.inNetns(netns)), registry);
-         GatewayHttpServer http = metricsPort == null ? null : new GatewayHttpServer(metricsHost, metricsPort,
-             registry, controller::lastReconciled, Duration.ofSeconds(30))) {
+             new TunnelDataplane(HostCommands.inNetns(netns)), registry)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gateway-shutdown"));
+      // The tunnel first: a restarted gateway's start-up is its peering's outage.
       controller.start();
-      if (http != null) {
-        System.err.println("metrics=http://" + metricsHost + ":" + http.port() + "/metrics");
+      try (GatewayHttpServer http = metricsPort == null ? null : new GatewayHttpServer(metricsHost, metricsPort,
+          registry, controller::lastReconciled, Duration.ofSeconds(30))) {
+        if (http != null) {
+          System.err.println("metrics=http://" + metricsHost + ":" + http.port() + "/metrics");
+        }
+        stop.await();
       }
-      stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -99,10 +101,24 @@ public final class TunnelController implements AutoCloseable {
   }
 
   public void start() {
+    // Both lists at once: a restarted gateway's start is its peering's outage.
+    SharedIndexInformer<Tunnel> tunnels = client.resources(Tunnel.class).inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<NetworkConfig> configs = client.resources(NetworkConfig.class).inAnyNamespace()
+        .runnableInformer(0);
+    tunnels.addEventHandler(handler());
+    configs.addEventHandler(handler());
+    informers.add(tunnels);
+    informers.add(configs);
+    try {
+      CompletableFuture.allOf(tunnels.start().toCompletableFuture(), configs.start().toCompletableFuture()).join();
+    } catch (CompletionException e) {
+      // what inform() would have thrown: the list that failed (no CRD, no permission, no server)
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    // Workers start once both caches are full: a reconcile that saw the Tunnel but not yet its
+    // NetworkConfig would report a missing NetworkConfig (and a restarted gateway a Down tunnel).
     // One worker: the dataplane of a peering is converged by one thread at a time.
     loop.start(1);
-    informers.add(client.resources(Tunnel.class).inAnyNamespace().inform(handler()));
-    informers.add(client.resources(NetworkConfig.class).inAnyNamespace().inform(handler()));
     // One fixed-rate tick drives the probe; events only add the (de-duplicated) key.
     ticker.scheduleAtFixedRate(() -> loop.enqueue(options.peerClusterId()), 0,
         options.probeInterval().toMillis(), TimeUnit.MILLISECONDS);

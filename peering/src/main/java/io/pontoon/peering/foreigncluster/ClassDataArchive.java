@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A class-data-sharing archive of the virtual kubelet's classes, so that its JVM maps them
  * instead of loading, parsing and verifying thousands of classes on every start: that start is on
- * the path from {@code pontoon peer} to a Ready virtual node.
+ * the path from {@code pontoon peer} to a Ready virtual node. Gateways run from the same jar and
+ * map the same archive once it exists ({@link #mapIfPresent}): a restarted gateway's start is
+ * the time its peering carries no traffic.
  *
  * <p>A JDK 17 JVM writes no archive of itself when it ends on SIGTERM, which is how a virtual
  * kubelet ends. So the first launch records the classes it loads ({@code -XX:DumpLoadedClassList});
@@ -101,6 +103,15 @@ public final class ClassDataArchive {
   /** Where the archive is (or will be). */
   public Path archive() {
     return dir.resolve(PREFIX + key + ".jsa");
+  }
+
+  /**
+   * JVM options that map the archive when it is there, and nothing otherwise: for short-lived or
+   * restarted children from the same classpath (gateways) that should not record a list of their own.
+   */
+  public List<String> mapIfPresent() {
+    return disabledBecause == null && Files.isReadable(archive())
+        ? List.of("-XX:SharedArchiveFile=" + archive()) : List.of();
   }
 
   /**

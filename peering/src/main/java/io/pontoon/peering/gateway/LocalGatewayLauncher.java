@@ -2,6 +2,8 @@ package io.pontoon.peering.gateway;
 
 import io.pontoon.gateway.HostCommands;
 import io.pontoon.gateway.tunnel.TunnelDataplane;
+import io.pontoon.peering.foreigncluster.ClassDataArchive;
+import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -24,13 +26,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox dataplane mode's gateways: one child process {@code pontoon gateway --peer ID
- * --netns NS --listen-port P} per Tunnel, restarted with exponential backoff when it exits, its
+ * --netns NS --listen-port P} per Tunnel, restarted when it exits (see {@link Restarts}), its
  * output copied to the agent's stderr with the prefix {@code [gateway <peer>] }.
  *
  * <p>Each child's pid and start time go into {@code <pidDir>/<netns>/<peerId>.pid}. A gateway
@@ -44,14 +47,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalGatewayLauncher implements GatewayLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(LocalGatewayLauncher.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   /** Where pid files live unless told otherwise; per namespace below it. */
   public static final Path DEFAULT_PID_DIR = Path.of("/run/pontoon/gateways");
 
   private final String netns;
   private final Function<Gateway, List<String>> commandLine;
   private final Path pidDir;
-  private final Duration firstBackoff;
+  private final Restarts restartPolicy;
   private final Consumer<String> removeDataplane;
   private final Map<String, Child> children = new HashMap<>();
   private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,11 +65,35 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
   private static final class Child {
     final Gateway gateway;
     Process process;
+    Instant startedAt;
     int restarts;
+    /** Exits in a row that came sooner than {@link Restarts#stableRun} after their start. */
+    int quickExits;
     Instant nextStart = Instant.EPOCH;
 
     Child(Gateway gateway) {
       this.gateway = gateway;
+    }
+  }
+
+  /**
+   * When a gateway that exited starts again: at once when it had run for {@code stableRun} (a
+   * crash after a good run is an outage to end now, as the kubelet resets a container's back-off
+   * after a good run); after {@code first}, doubling per quick exit in a row up to {@code max},
+   * when it keeps exiting soon after its start.
+   */
+  public record Restarts(Duration first, Duration max, Duration stableRun) {
+    public static final Restarts DEFAULT = new Restarts(Duration.ofSeconds(1), Duration.ofSeconds(30),
+        Duration.ofSeconds(10));
+
+    /** The wait before the next start after {@code quickExits} quick exits in a row (0: the last run was stable). */
+    public Duration delay(int quickExits) {
+      if (quickExits <= 0) return Duration.ZERO;
+      return Duration.ofMillis(Math.min(max.toMillis(), first.toMillis() << Math.min(quickExits - 1, 16)));
+    }
+
+    boolean stable(Instant startedAt, Instant exitedAt) {
+      return Duration.between(startedAt, exitedAt).compareTo(stableRun) >= 0;
     }
   }
 
@@ -78,14 +104,14 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
    * @param removeDataplane removes a peer's dataplane in {@code netns} (see {@link #removeIn})
    */
   public LocalGatewayLauncher(String netns, Function<Gateway, List<String>> commandLine, Path pidDir,
-      Duration firstBackoff, Consumer<String> removeDataplane) {
+      Restarts restartPolicy, Consumer<String> removeDataplane) {
     if (netns == null || !netns.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new IllegalArgumentException("gateway network namespace must be a plain name, got '" + netns + "'");
     }
     this.netns = netns;
     this.commandLine = Objects.requireNonNull(commandLine, "commandLine");
     this.pidDir = pidDir.resolve(netns);
-    this.firstBackoff = firstBackoff;
+    this.restartPolicy = Objects.requireNonNull(restartPolicy, "restartPolicy");
     this.removeDataplane = Objects.requireNonNull(removeDataplane, "removeDataplane");
     try {
       Files.createDirectories(this.pidDir);
@@ -98,31 +124,39 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
 
   /** The agent's default: {@code pontoon gateway} from this JVM's classpath, pid files under /run. */
   public static LocalGatewayLauncher of(String netns, Path kubeconfig) {
-    return new LocalGatewayLauncher(netns, gatewayCommand(pontoonMain(), kubeconfig, netns), DEFAULT_PID_DIR,
-        Duration.ofSeconds(1), removeIn(netns));
+    return new LocalGatewayLauncher(netns, gatewayCommand(LocalGatewayLauncher::pontoonMain, kubeconfig, netns), DEFAULT_PID_DIR,
+        Restarts.DEFAULT, removeIn(netns));
   }
 
   /**
    * {@code java -cp <this classpath> io.pontoon.cli.Main}: the agent runs from the {@code pontoon}
    * jar, which holds the cli (peering cannot depend on it), as the virtual-kubelet launcher does.
    * A gateway watches two kinds and runs commands: a small heap and the client compiler keep one
-   * per peering cheap on a small machine.
+   * per peering cheap on a small machine. Its start is the outage of a restarted gateway, so it
+   * maps the virtual kubelet's class data archive of the same jar when there is one (evaluated
+   * per launch: the archive appears once the first virtual kubelet has run).
    */
   public static List<String> pontoonMain() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "io.pontoon.cli.Main");
+    String classPath = System.getProperty("java.class.path");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData"));
+    cmd.addAll(ClassDataArchive.of(ClassDataArchive.defaultDir(), classPath, LocalProcessLauncher.CLASS_RECORDING)
+        .mapIfPresent());
+    cmd.addAll(List.of("-cp", classPath, "io.pontoon.cli.Main"));
+    return cmd;
   }
 
   /**
    * {@code <main> gateway --kubeconfig F --peer ID --netns NS --listen-port P --metrics-port 0}.
    *
-   * @param main the command that runs {@code pontoon} (see {@link #pontoonMain})
+   * @param main the command that runs {@code pontoon}, asked at each launch (see {@link #pontoonMain})
    * @param kubeconfig the agent's kubeconfig (null: the gateway's defaults, in-cluster)
    */
-  public static Function<Gateway, List<String>> gatewayCommand(List<String> main, Path kubeconfig, String netns) {
+  public static Function<Gateway, List<String>> gatewayCommand(Supplier<List<String>> main, Path kubeconfig,
+      String netns) {
     return g -> {
-      List<String> cmd = new ArrayList<>(main);
+      List<String> cmd = new ArrayList<>(main.get());
       cmd.add("gateway");
       if (kubeconfig != null) cmd.addAll(List.of("--kubeconfig", kubeconfig.toAbsolutePath().toString()));
       cmd.addAll(List.of("--peer", g.peerId(), "--netns", netns, "--listen-port", Integer.toString(g.listenPort()),
@@ -204,6 +238,11 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
         .redirectOutput(ProcessBuilder.Redirect.PIPE);
     try {
       c.process = pb.start();
+      c.startedAt = Instant.now();
+      // An exit is handled at once, not at the next supervision tick: the restart is an outage.
+      c.process.onExit().thenRun(() -> {
+        if (!supervisor.isShutdown()) supervisor.execute(this::supervise);
+      });
       writePidFile(c.gateway.peerId(), c.process.toHandle());
       pipeToStderr(c.process, "[gateway " + c.gateway.peerName() + "] ");
       LOG.info("event=gateway-started peer={} peerID={} netns={} listenPort={} pid={} restarts={}", c.gateway.peerName(),
@@ -212,12 +251,9 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
       LOG.warn("event=gateway-start-failed peer={} error=\"{}\"", c.gateway.peerName(), e.getMessage());
       c.process = null;
       c.restarts++;
-      c.nextStart = Instant.now().plus(backoff(c.restarts));
+      c.quickExits++;
+      c.nextStart = Instant.now().plus(restartPolicy.delay(c.quickExits));
     }
-  }
-
-  private Duration backoff(int restarts) {
-    return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), firstBackoff.toMillis() << Math.min(restarts, 16)));
   }
 
   private synchronized void supervise() {
@@ -225,9 +261,12 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
     for (Child c : children.values()) {
       if (c.process != null && c.process.isAlive()) continue;
       if (c.process != null) {
-        LOG.warn("event=gateway-exited peer={} exitCode={} restarts={}", c.gateway.peerName(), c.process.exitValue(),
-            c.restarts);
-        c.nextStart = now.plus(backoff(c.restarts));
+        c.quickExits = restartPolicy.stable(c.startedAt, now) ? 0 : c.quickExits + 1;
+        Duration delay = restartPolicy.delay(c.quickExits);
+        c.nextStart = now.plus(delay);
+        if (!delay.isZero()) supervisor.schedule(this::supervise, delay.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.warn("event=gateway-exited peer={} exitCode={} restarts={} restartInMs={}", c.gateway.peerName(),
+            c.process.exitValue(), c.restarts, delay.toMillis());
         c.process = null;
         c.restarts++;
       }

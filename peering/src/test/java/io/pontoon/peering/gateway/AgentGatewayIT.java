@@ -87,8 +87,10 @@ class AgentGatewayIT {
   }
 
   private LocalGatewayLauncher launcher(String netns, Path kubeconfig) {
-    return new LocalGatewayLauncher(netns, LocalGatewayLauncher.gatewayCommand(StandInGatewayMain.command(), kubeconfig,
-        netns), dir.resolve("pids"), Duration.ofMillis(200), LocalGatewayLauncher.removeIn(netns));
+    return new LocalGatewayLauncher(netns, LocalGatewayLauncher.gatewayCommand(StandInGatewayMain::command, kubeconfig,
+        netns), dir.resolve("pids"),
+        new LocalGatewayLauncher.Restarts(Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(10)),
+        LocalGatewayLauncher.removeIn(netns));
   }
 
   private static AgentConfig config(String name, String wan, Path kubeconfig, String netns) {

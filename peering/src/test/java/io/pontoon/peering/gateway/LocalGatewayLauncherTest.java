@@ -22,7 +22,43 @@ class LocalGatewayLauncherTest {
   final List<String> removed = new CopyOnWriteArrayList<>();
 
   private LocalGatewayLauncher launcher() {
-    return new LocalGatewayLauncher("gw-test", g -> List.of("sleep", "60"), dir, Duration.ofMillis(100), removed::add);
+    return launcher(new LocalGatewayLauncher.Restarts(Duration.ofMillis(100), Duration.ofSeconds(30),
+        Duration.ofSeconds(10)));
+  }
+
+  private LocalGatewayLauncher launcher(LocalGatewayLauncher.Restarts restarts) {
+    return new LocalGatewayLauncher("gw-test", g -> List.of("sleep", "60"), dir, restarts, removed::add);
+  }
+
+  @Test
+  void theBackOffDoublesPerQuickExitUpToItsMaximumAndIsZeroAfterAStableRun() {
+    var r = new LocalGatewayLauncher.Restarts(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10));
+    assertThat(r.delay(0)).isZero();
+    assertThat(r.delay(1)).hasSeconds(1);
+    assertThat(r.delay(2)).hasSeconds(2);
+    assertThat(r.delay(5)).hasSeconds(16);
+    assertThat(r.delay(6)).hasSeconds(30);
+    assertThat(r.delay(1000)).hasSeconds(30);
+  }
+
+  @Test
+  void aGatewayKilledAfterAStableRunIsRestartedAtOnceAndAQuickExitWaitsTheBackOff() {
+    // a first back-off far beyond the awaited time: only the stable-run rule can restart it in time
+    var restarts = new LocalGatewayLauncher.Restarts(Duration.ofSeconds(60), Duration.ofSeconds(60),
+        Duration.ofMillis(300));
+    try (LocalGatewayLauncher l = launcher(restarts)) {
+      l.ensureRunning(new GatewayLauncher.Gateway(PEER, "cluster-2", 51820));
+      long first = l.pid(PEER);
+      await().pollDelay(Duration.ofMillis(400)).until(() -> true); // past the stable run
+      ProcessHandle.of(first).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofSeconds(5)).until(() -> l.running(PEER) && l.pid(PEER) != first);
+      long second = l.pid(PEER);
+      // killed again at once: a quick exit, so the 60 s back-off applies
+      ProcessHandle.of(second).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !l.running(PEER));
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !l.running(PEER));
+      assertThat(l.restarts(PEER)).isEqualTo(2);
+    }
   }
 
   @Test
@@ -101,7 +137,7 @@ class LocalGatewayLauncherTest {
 
   @Test
   void theDefaultCommandFollowsTheContract() {
-    var cmd = LocalGatewayLauncher.gatewayCommand(LocalGatewayLauncher.pontoonMain(), Path.of("/k/c1.kubeconfig"), "gw-1")
+    var cmd = LocalGatewayLauncher.gatewayCommand(LocalGatewayLauncher::pontoonMain, Path.of("/k/c1.kubeconfig"), "gw-1")
         .apply(new GatewayLauncher.Gateway(PEER, "cluster-2", 51821));
     assertThat(cmd).containsSubsequence("-cp", System.getProperty("java.class.path"), "io.pontoon.cli.Main", "gateway",
         "--kubeconfig", "/k/c1.kubeconfig", "--peer", PEER, "--netns", "gw-1", "--listen-port", "51821",
