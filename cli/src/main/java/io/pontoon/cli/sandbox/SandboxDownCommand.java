@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -36,8 +37,12 @@ public final class SandboxDownCommand implements Callable<Integer> {
       return 0;
     }
     for (SandboxState.Cluster c : state.get().clusters()) {
+      // What the agent started (virtual kubelets, gateways), in case it does not get to stop them.
+      List<ProcessHandle> children = c.agentPid() > 0
+          ? ProcessHandle.of(c.agentPid()).map(a -> a.descendants().toList()).orElse(List.of()) : List.of();
       // The agent first: it stops its virtual kubelets while its API server still answers.
       if (c.agentPid() > 0) ProcessHandle.of(c.agentPid()).ifPresent(SandboxDownCommand::stop);
+      children.stream().filter(ProcessHandle::isAlive).forEach(SandboxDownCommand::stop);
       ProcessHandle.of(c.pid()).ifPresent(p -> {
         p.destroy();
         try {
