@@ -121,7 +121,7 @@ final class ResourceHandler {
     String ns = type.namespaced() && !req.info().namespace().isEmpty() ? req.info().namespace() : null;
     Watch w;
     try {
-      w = store.watch(type, ns, filter, from, initialEvents);
+      w = store.watch(type, ns, filter, Selection.pinnedNodeName(req, type), from, initialEvents);
     } catch (ApiException e) {
       if (e.code() != 410) throw e;
       // kube-apiserver answers 200 and streams the error as the watch's only event

@@ -24,4 +24,11 @@ final class Selection {
     }
     return p;
   }
+
+  /** The node a pod watch's field selector pins with {@code spec.nodeName=NODE}, or null. */
+  static String pinnedNodeName(ApiRequest req, ResourceType type) {
+    String fs = req.param("fieldSelector");
+    if (fs == null || fs.isBlank() || !type.group().isEmpty() || !type.plural().equals("pods")) return null;
+    return FieldSelector.forResource(type.group(), type.plural(), fs).exactValue("spec.nodeName").orElse(null);
+  }
 }

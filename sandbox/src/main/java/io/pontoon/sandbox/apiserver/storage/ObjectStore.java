@@ -42,6 +42,10 @@ public final class ObjectStore {
     final NavigableMap<String, ObjectNode> objects = new TreeMap<>();
     final ArrayDeque<Change> history = new ArrayDeque<>();
     final List<Watch> watches = new CopyOnWriteArrayList<>();
+    /** Pods only: the watches that pin {@code spec.nodeName}, by that value. */
+    final Map<String, List<Watch>> byNodeName = new ConcurrentHashMap<>();
+    /** Pods only: the other watches. */
+    final List<Watch> unpinned = new CopyOnWriteArrayList<>();
     /** Every change of this type with a revision above this one is still in {@link #history}. */
     long horizon;
   }
@@ -229,6 +233,17 @@ public final class ObjectStore {
    */
   public Watch watch(ResourceType type, String namespace, Predicate<ObjectNode> filter, long fromRevision,
       boolean initialEventsEndBookmark) {
+    return watch(type, namespace, filter, null, fromRevision, initialEventsEndBookmark);
+  }
+
+  /**
+   * The same, for a pod watch whose field selector pins {@code spec.nodeName} to {@code nodeName}
+   * (null: it does not): its changes are matched only against the watches of the nodes they
+   * concern, as kube-apiserver's watch cache triggers pod watches by node name, instead of
+   * against every kubelet's watch.
+   */
+  public Watch watch(ResourceType type, String namespace, Predicate<ObjectNode> filter, String nodeName,
+      long fromRevision, boolean initialEventsEndBookmark) {
     synchronized (lock) {
       Bucket b = bucket(type.key());
       Watch w = new Watch(type.namespaced() ? namespace : null, filter, maxQueuedPerWatch);
@@ -247,7 +262,24 @@ public final class ObjectStore {
         }
       }
       b.watches.add(w);
-      w.onClose(() -> b.watches.remove(w));
+      boolean pinned = indexedByNodeName(type) && nodeName != null;
+      if (pinned) {
+        b.byNodeName.compute(nodeName, (k, l) -> {
+          List<Watch> list = l != null ? l : new CopyOnWriteArrayList<>();
+          list.add(w);
+          return list;
+        });
+      } else if (indexedByNodeName(type)) {
+        b.unpinned.add(w);
+      }
+      w.onClose(() -> {
+        b.watches.remove(w);
+        if (pinned) {
+          b.byNodeName.computeIfPresent(nodeName, (k, l) -> l.remove(w) && l.isEmpty() ? null : l);
+        } else {
+          b.unpinned.remove(w);
+        }
+      });
       return w;
     }
   }
@@ -275,8 +307,32 @@ public final class ObjectStore {
       b.horizon = b.history.removeFirst().revision();
     }
     WatchEvent[] shared = new WatchEvent[WatchEvent.Type.values().length];
-    for (Watch w : b.watches) deliver(w, c, shared);
+    if (indexedByNodeName(c.resource())) {
+      for (Watch w : b.unpinned) deliver(w, c, shared);
+      // A pinned watch can match only an object (before or after the change) on its node.
+      String now = nodeNameOf(c.current());
+      String before = nodeNameOf(c.previous());
+      deliverAll(b.byNodeName.get(now), c, shared);
+      if (before != null && !before.equals(now)) deliverAll(b.byNodeName.get(before), c, shared);
+    } else {
+      for (Watch w : b.watches) deliver(w, c, shared);
+    }
     for (Consumer<Change> l : listeners) l.accept(c);
+  }
+
+  /** Core pods: the one kind whose watches are indexed by node name, as in kube's cacher. */
+  private static boolean indexedByNodeName(ResourceType type) {
+    return type.key().equals("pods");
+  }
+
+  /** {@code spec.nodeName} of a pod as its field selector sees it ("" when unset), or null for no object. */
+  private static String nodeNameOf(ObjectNode pod) {
+    return pod == null ? null : pod.path("spec").path("nodeName").asText("");
+  }
+
+  private static void deliverAll(List<Watch> watches, Change c, WatchEvent[] shared) {
+    if (watches == null) return;
+    for (Watch w : watches) deliver(w, c, shared);
   }
 
   /** Selector semantics of kube's cacher: an object that stops matching arrives as DELETED. */
