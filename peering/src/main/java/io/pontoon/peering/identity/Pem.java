@@ -74,9 +74,12 @@ public final class Pem {
     throw new IllegalArgumentException("no PEM private key found");
   }
 
+  /** Unencrypted PKCS#8 PEM, the form every Kubernetes client reads from a kubeconfig; never log it. */
   public static String privateKeyPem(PrivateKey key) {
-    return "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    try {
+      return encode(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalArgumentException("cannot encode the " + key.getAlgorithm() + " key as PKCS#8", e);
+    }
   }
 }
