@@ -139,8 +139,9 @@ public final class LocalGatewayLauncher implements GatewayLauncher {
   public static List<String> pontoonMain() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-XX:-UsePerfData"));
+    // the virtual kubelet's start-up friendly options, with a smaller heap
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx192m"));
+    cmd.addAll(LocalProcessLauncher.VK_JVM_OPTIONS);
     cmd.addAll(ClassDataArchive.of(ClassDataArchive.defaultDir(), classPath, LocalProcessLauncher.CLASS_RECORDING)
         .mapIfPresent());
     cmd.addAll(List.of("-cp", classPath, "io.pontoon.cli.Main"));
