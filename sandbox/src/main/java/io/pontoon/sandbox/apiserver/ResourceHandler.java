@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * status subresource, admission and validation.
  */
 final class ResourceHandler {
-  private static final int PATCH_RETRIES = 8;
+  private static final int UNPINNED_WRITE_RETRIES = 8;
 
   private final ObjectStore store;
   private final Admission admission;
@@ -219,13 +219,21 @@ final class ResourceHandler {
           "the namespace of the provided object does not match the namespace sent on the request");
     }
     String bodyRv = obj.path("metadata").path("resourceVersion").asText("");
-    ObjectNode old = get(type, info.namespace(), info.name());
-    if (info.subresource().equals("scale")) return Subresources.writeScale(this, req, type, old, obj);
-    if (!bodyRv.isEmpty() && !bodyRv.equals(old.path("metadata").path("resourceVersion").asText())) {
-      throw ApiException.conflict(type.group(), type.plural(), info.name(),
-          "the object has been modified; please apply your changes to the latest version and try again");
+    for (int attempt = 0; ; attempt++) {
+      ObjectNode old = get(type, info.namespace(), info.name());
+      try {
+        if (info.subresource().equals("scale")) return Subresources.writeScale(this, req, type, old, obj);
+        if (!bodyRv.isEmpty() && !bodyRv.equals(old.path("metadata").path("resourceVersion").asText())) {
+          throw ApiException.conflict(type.group(), type.plural(), info.name(),
+              "the object has been modified; please apply your changes to the latest version and try again");
+        }
+        return write(req, type, old, obj);
+      } catch (ApiException e) {
+        // An update without a resourceVersion is unconditional, as kube-apiserver's: a concurrent
+        // writer between the read and the write means trying again on the new object.
+        if (e.code() != 409 || !bodyRv.isEmpty() || attempt >= UNPINNED_WRITE_RETRIES) throw e;
+      }
     }
-    return write(req, type, old, obj);
   }
 
   private ObjectNode patch(ApiRequest req, ResourceType type) {
@@ -248,7 +256,7 @@ final class ResourceHandler {
         return write(req, type, old, patched);
       } catch (ApiException e) {
         // a concurrent writer won; a patch without a pinned version is retried on the new object
-        if (e.code() != 409 || attempt >= PATCH_RETRIES || pinsVersion(base, req.body(), patchType, type)) throw e;
+        if (e.code() != 409 || attempt >= UNPINNED_WRITE_RETRIES || pinsVersion(base, req.body(), patchType, type)) throw e;
       }
     }
   }

@@ -162,6 +162,27 @@ class Fabric8CrudIT {
   }
 
   @Test
+  void anUpdateWithoutResourceVersionNeverConflicts() throws Exception {
+    // fabric8's scale(n) PUTs a Scale without a resourceVersion: unconditional, as kubectl scale.
+    // A controller writing the status meanwhile must not make it fail with 409.
+    client.apps().deployments().resource(deployment("unpinned", 1)).create();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<Integer> statusWrites = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      int n = 0;
+      while (!done.get()) {
+        client.apps().deployments().withName("unpinned").subresource("status").patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"observedGeneration\":" + (++n) + "}}");
+      }
+      return n;
+    });
+    for (int i = 1; i <= 60; i++) client.apps().deployments().withName("unpinned").scale(i % 7);
+    done.set(true);
+    assertThat(statusWrites.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+    assertThat(client.apps().deployments().withName("unpinned").get().getSpec().getReplicas()).isEqualTo(60 % 7);
+  }
+
+  @Test
   void podStatusAndSpecAreWrittenSeparately() {
     client.pods().resource(pod("split", Map.of())).create();
     // a write of the main resource ignores status
