@@ -110,8 +110,20 @@ public final class ClassDataArchive {
    * restarted children from the same classpath (gateways) that should not record a list of their own.
    */
   public List<String> mapIfPresent() {
-    return disabledBecause == null && Files.isReadable(archive())
-        ? List.of("-XX:SharedArchiveFile=" + archive()) : List.of();
+    return disabledBecause == null && Files.isReadable(archive()) ? mapping() : List.of();
+  }
+
+  /**
+   * Maps the archive at the address it was written for: since 17.0.x the JDK maps it elsewhere by
+   * default and relocates every pointer in it first, about 0.15 s for this archive on a small
+   * machine, which a restarted gateway or a new virtual node waits for. Where that address is
+   * taken the JVM still relocates. The flag is diagnostic; the JDKs that have it are known.
+   */
+  private List<String> mapping() {
+    String file = "-XX:SharedArchiveFile=" + archive();
+    int jdk = Runtime.version().feature();
+    return jdk >= 14 && jdk <= 25
+        ? List.of(file, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0") : List.of(file);
   }
 
   /**
@@ -120,7 +132,7 @@ public final class ClassDataArchive {
    */
   public List<String> jvmOptions() {
     if (disabledBecause != null) return List.of();
-    if (Files.isReadable(archive())) return List.of("-XX:SharedArchiveFile=" + archive());
+    if (Files.isReadable(archive())) return mapping();
     if (!recording.compareAndSet(false, true)) return List.of();
     try {
       Files.createDirectories(dir);

@@ -41,7 +41,9 @@ class ClassDataArchiveTest {
     assertThat(otherAgent.jvmOptions()).as("one recording per host").isEmpty();
 
     Files.write(archive.archive(), new byte[] {1});
-    assertThat(archive.jvmOptions()).containsExactly("-XX:SharedArchiveFile=" + archive.archive());
+    assertThat(archive.jvmOptions()).containsExactly("-XX:SharedArchiveFile=" + archive.archive(),
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+    assertThat(archive.mapIfPresent()).isEqualTo(archive.jvmOptions());
   }
 
   @Test
