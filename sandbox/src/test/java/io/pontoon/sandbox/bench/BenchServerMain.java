@@ -19,8 +19,7 @@ public final class BenchServerMain {
     Path kubeconfig = Path.of(args[0]);
     try (SandboxApiServer server = SandboxApiServer.start(SandboxApiServer.Options.defaults("bench"))) {
       server.writeAdminKubeconfig(kubeconfig);
-      java.nio.file.Files.writeString(kubeconfig.resolveSibling("ca.crt"), server.ca().certificatePem());
-      System.out.println("READY " + server.url() + " " + server.adminToken());
+      System.out.println("READY " + server.url());
       System.out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;

@@ -1,0 +1,141 @@
+package io.pontoon.sandbox.bench;
+
+import io.fabric8.kubernetes.client.Config;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.parsetools.RecordParser;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The benchmarks' load generator: prepared JSON sent over Vert.x's HTTP client, many requests in
+ * flight on a pool of connections, and watches read as raw event lines. On 2 cores a client that
+ * maps every object (fabric8's) takes the best part of a core from the server it measures.
+ */
+public final class LeanClient implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientOptions options;
+  private final HttpClient requests;
+  private final URI base;
+  private final String token;
+  private final Semaphore inFlight;
+  /** Held here: Vert.x closes a client nothing refers to any more. */
+  private final List<HttpClient> watches = new CopyOnWriteArrayList<>();
+
+  /** What the server answered one request, and how long after it was sent. */
+  public record Answer(int status, long nanos, Throwable failure) {
+    public boolean is(int expected) {
+      return failure == null && status == expected;
+    }
+
+    @Override
+    public String toString() {
+      return failure != null ? failure.toString() : "HTTP " + status;
+    }
+  }
+
+  /** A client for the API server {@code config} names (CA, and a bearer token or client certificate). */
+  public LeanClient(Config config, int maxInFlight) throws IOException {
+    base = URI.create(config.getMasterUrl());
+    token = config.getOauthToken();
+    options = new HttpClientOptions().setSsl(true).setKeepAlive(true)
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pem(config.getCaCertData(),
+            config.getCaCertFile()))));
+    if (config.getClientCertData() != null || config.getClientCertFile() != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions()
+          .addCertValue(Buffer.buffer(pem(config.getClientCertData(), config.getClientCertFile())))
+          .addKeyValue(Buffer.buffer(pem(config.getClientKeyData(), config.getClientKeyFile()))));
+    }
+    if (OpenSSLEngineOptions.isAvailable()) options.setSslEngineOptions(new OpenSSLEngineOptions());
+    requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxInFlight));
+    inFlight = new Semaphore(maxInFlight);
+  }
+
+  private static String pem(String base64Data, String file) throws IOException {
+    if (base64Data != null) return new String(Base64.getDecoder().decode(base64Data), StandardCharsets.UTF_8);
+    return Files.readString(Path.of(file));
+  }
+
+  /**
+   * Sends one request once fewer than the maximum are in flight (waiting here until then), telling
+   * {@code sending} the System.nanoTime() it goes out at; the future completes with the answer,
+   * whose body is read and dropped.
+   */
+  public CompletableFuture<Answer> send(HttpMethod method, String path, Buffer body, LongConsumer sending)
+      throws InterruptedException {
+    inFlight.acquire();
+    long t0 = System.nanoTime();
+    sending.accept(t0);
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    requests.request(options(method, path)
+            // a request stuck for a connection or an answer fails (and is counted) instead of hanging the run
+            .setConnectTimeout(30_000).setIdleTimeout(30_000))
+        .compose(r -> body == null ? r.send() : r.send(body))
+        .compose(r -> r.body().map(b -> r.statusCode()))
+        .onComplete(ar -> {
+          inFlight.release();
+          long nanos = System.nanoTime() - t0;
+          answer.complete(ar.succeeded() ? new Answer(ar.result(), nanos, null) : new Answer(0, nanos, ar.cause()));
+        });
+    return answer;
+  }
+
+  /**
+   * Opens a watch ({@code path} with {@code watch=1} in its query) on a connection of its own and
+   * hands every event to {@code onEvent} on an event loop (keep it short). Completes once the
+   * server has answered with 200.
+   */
+  public CompletableFuture<Void> watch(String path, Consumer<JsonObject> onEvent) {
+    HttpClient own = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1));
+    watches.add(own);
+    CompletableFuture<Void> open = new CompletableFuture<>();
+    own.request(options(HttpMethod.GET, path)).compose(r -> r.send()).onComplete(ar -> {
+      if (ar.failed()) {
+        open.completeExceptionally(ar.cause());
+        return;
+      }
+      HttpClientResponse response = ar.result();
+      if (response.statusCode() != 200) {
+        open.completeExceptionally(new IllegalStateException("watch " + path + ": HTTP " + response.statusCode()));
+        return;
+      }
+      response.handler(RecordParser.newDelimited("\n", line -> {
+        if (line.length() > 0) onEvent.accept(new JsonObject(line));
+      }));
+      open.complete(null);
+    });
+    return open;
+  }
+
+  private RequestOptions options(HttpMethod method, String path) {
+    RequestOptions ro = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
+        .setURI(path).putHeader("Content-Type", "application/json");
+    if (token != null) ro.putHeader("Authorization", "Bearer " + token);
+    return ro;
+  }
+
+  @Override
+  public void close() {
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+}
