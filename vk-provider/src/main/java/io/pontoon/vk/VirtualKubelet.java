@@ -8,9 +8,11 @@ import io.pontoon.vk.node.ProviderHealth;
 import io.pontoon.vk.pods.PodController;
 import io.pontoon.vk.pods.PodIpRemaps;
 import io.pontoon.vk.pods.TwinNamespaces;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,37 +62,64 @@ public final class VirtualKubelet implements AutoCloseable {
   public VirtualKubelet start() throws Exception {
     // marks the end of process start-up (JVM, flags, clients) in the log, for start-up timings
     LOG.info("event=starting node={} provider={}", config.nodeName(), config.foreignClusterName());
-    // The kubelet endpoint (Vert.x, TLS) starts beside the node's registration, so neither waits
-    // for the other's class loading and round trips; the node's status names the port once known.
-    CompletableFuture<Integer> endpoint = new CompletableFuture<>();
-    Thread starter = new Thread(() -> {
-      try {
-        endpoint.complete(http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort()));
-      } catch (Throwable e) {
-        endpoint.completeExceptionally(e);
-      }
-    }, "kubelet-endpoint-start");
-    starter.setDaemon(true);
-    starter.start();
-    twins.start();
-    remaps.start();
-    // The pod loop runs before the node is registered: once the node exists pods can be bound to
-    // it, and they should not wait for the node's first status, Lease and capacity round trips.
-    // Its first decisions need the provider's reachability, hence the probe first.
-    health.probe();
-    pods.start();
-    node.start();
+    // Three things start side by side, so none waits for another's class loading and round
+    // trips: the kubelet endpoint (Vert.x, TLS; the node's status names its port once known),
+    // the node's registration, and the pod loop. The registration needs only the provider's
+    // reachability (a node is created Ready or not); pods bound to the node before the pod loop
+    // runs are in its first list.
+    CompletableFuture<Integer> endpoint = inBackground("kubelet-endpoint-start",
+        () -> http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort()));
+    CompletableFuture<Void> probed = new CompletableFuture<>();
+    CompletableFuture<Void> registered = inBackground("virtual-node-start", () -> {
+      health.probe();
+      probed.complete(null);
+      node.start();
+      return null;
+    });
+    registered.whenComplete((v, e) -> probed.complete(null));
     try {
-      kubeletPort = endpoint.get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
+      // The pod loop's first decisions need the twin namespace mapping, the IP remap and the
+      // provider's reachability. An informer whose kind is not installed fails: the default
+      // mapping and no remap apply then, as before the kinds existed.
+      CompletableFuture<Void> twinsSynced = twins.start().toCompletableFuture().exceptionally(e -> null);
+      CompletableFuture<Void> remapsSynced = remaps.start().toCompletableFuture().exceptionally(e -> null);
+      await(CompletableFuture.allOf(twinsSynced, remapsSynced, probed), "the home cluster's caches");
+      pods.start();
+      await(registered, "the virtual node's registration");
+      kubeletPort = await(endpoint, "the kubelet endpoint");
+    } catch (Exception e) {
       node.close();
-      throw e.getCause() instanceof Exception cause ? cause : e;
+      throw e;
     }
     node.refreshStatus();
     LOG.info("event=started node={} provider={} providerId={} home={} workers={} commonPoolParallelism={}",
         config.nodeName(), config.foreignClusterName(), config.foreignClusterId(), config.home().name(),
         config.podWorkers(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     return this;
+  }
+
+  private static <T> CompletableFuture<T> inBackground(String thread, Callable<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        result.complete(work.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, thread);
+    t.setDaemon(true);
+    t.start();
+    return result;
+  }
+
+  private static <T> T await(CompletableFuture<T> future, String what) throws Exception {
+    try {
+      return future.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (TimeoutException e) {
+      throw new TimeoutException(what + " did not complete within 60 s");
+    }
   }
 
   public VirtualKubeletConfig config() {

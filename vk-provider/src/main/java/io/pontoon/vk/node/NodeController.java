@@ -51,8 +51,8 @@ public final class NodeController implements AutoCloseable {
     health.onChange(state -> timers.execute(() -> safely("status", this::updateStatus)));
   }
 
+  /** Registers the node and starts its loops; the provider has been probed once before. */
   public void start() {
-    health.probe();
     // Registered with its status, as the kubelet does: Ready from the first moment it exists.
     if (!register()) updateStatus();
     renewLease();

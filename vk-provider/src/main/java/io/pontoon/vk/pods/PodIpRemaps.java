@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.api.controller.Handlers;
 import io.pontoon.api.v1alpha1.ClusterNetwork;
 import io.pontoon.api.v1alpha1.NetworkConfig;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,9 @@ public final class PodIpRemaps implements Supplier<IpRemap>, AutoCloseable {
     configs.addEventHandler(Handlers.onAny(c -> refresh(onChange)));
   }
 
-  public void start() {
-    configs.start();
+  /** Starts the NetworkConfig informer; done once its cache is full. */
+  public CompletionStage<Void> start() {
+    return configs.start();
   }
 
   private void refresh(Runnable onChange) {

@@ -10,6 +10,7 @@ import io.pontoon.api.v1alpha1.NamespaceOffloading;
 import io.pontoon.api.v1alpha1.NamespaceOffloadingSpec;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -44,9 +45,12 @@ public final class TwinNamespaces implements AutoCloseable {
     });
   }
 
-  /** Starts the NamespaceOffloading informer; without the CRD the default mapping applies. */
-  public void start() {
-    offloadings.start();
+  /**
+   * Starts the NamespaceOffloading informer; done once its cache is full. Without the CRD the
+   * stage fails and the default mapping applies.
+   */
+  public CompletionStage<Void> start() {
+    return offloadings.start();
   }
 
   /** Twin namespace of home namespace {@code namespace}. */
