@@ -45,6 +45,11 @@ public final class BenchTable {
     return cmd;
   }
 
+  /** CPU time a process has used so far (zero where the OS does not say). */
+  public static java.time.Duration cpu(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** Asks a server child ({@code heap} on its stdin) for its used heap after a GC, in bytes. */
   public static long heap(PrintWriter in, BufferedReader out) throws java.io.IOException {
     in.println("heap");

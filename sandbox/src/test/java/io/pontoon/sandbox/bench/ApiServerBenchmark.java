@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.BufferedReader;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import java.util.concurrent.CompletableFuture;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -125,11 +122,9 @@ class ApiServerBenchmark {
         client.pods().inNamespace(ns).withLabel("tier", "gold").inform(recorders.get(1)),
         client.pods().inNamespace(ns).withField("spec.nodeName", "node-0").inform(recorders.get(2)));
 
-    List<Long> createLatencies = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger failures = new AtomicInteger();
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    Duration serverCpu0 = cpu(server.toHandle());
-    Duration clientCpu0 = cpu(ProcessHandle.current());
+    LeanClient.Creates creates = load.creates();
+    Duration serverCpu0 = BenchTable.cpu(server.toHandle());
+    Duration clientCpu0 = BenchTable.cpu(ProcessHandle.current());
     long start = System.nanoTime();
     for (int i = 0; i < PODS; i++) {
       String name = "pod-" + i;
@@ -140,32 +135,18 @@ class ApiServerBenchmark {
         long due = start + i * 1_000_000_000L / perSecond;
         for (long now = System.nanoTime(); now < due; now = System.nanoTime()) LockSupport.parkNanos(due - now);
       }
-      all.add(load.send(HttpMethod.POST, "/api/v1/namespaces/" + ns + "/pods", body,
-          t0 -> sentAt.put(name, t0)).thenAccept(answer -> {
-        if (answer.is(201)) {
-          createLatencies.add(answer.nanos());
-        } else {
-          failures.incrementAndGet();
-          System.err.println("create " + name + " failed: " + answer);
-        }
-      }));
+      creates.post("/api/v1/namespaces/" + ns + "/pods", name, body, t0 -> sentAt.put(name, t0));
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    creates.awaitAll("namespace " + ns);
     double createSeconds = (System.nanoTime() - start) / 1e9;
-    if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " of " + PODS + " creates failed in " + ns + " (see stderr)");
-    }
     for (Recorder r : recorders) r.await(Duration.ofMinutes(2));
     double deliveredSeconds = (System.nanoTime() - start) / 1e9;
-    double serverCpu = cpu(server.toHandle()).minus(serverCpu0).toMillis() / 1000.0;
-    double clientCpu = cpu(ProcessHandle.current()).minus(clientCpu0).toMillis() / 1000.0;
+    double serverCpu = BenchTable.cpu(server.toHandle()).minus(serverCpu0).toMillis() / 1000.0;
+    double clientCpu = BenchTable.cpu(ProcessHandle.current()).minus(clientCpu0).toMillis() / 1000.0;
     informers.forEach(SharedIndexInformer::close);
-    return new Round(createLatencies, recorders, createSeconds, deliveredSeconds, serverCpu, clientCpu);
+    return new Round(creates.latencies(), recorders, createSeconds, deliveredSeconds, serverCpu, clientCpu);
   }
 
-  private static Duration cpu(ProcessHandle p) {
-    return p.info().totalCpuDuration().orElse(Duration.ZERO);
-  }
 
   /** Records, per informer, the time from a pod's create request to its ADD notification. */
   private static final class Recorder implements ResourceEventHandler<Pod> {

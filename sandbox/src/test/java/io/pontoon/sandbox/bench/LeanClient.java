@@ -19,11 +19,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -98,6 +101,43 @@ public final class LeanClient implements AutoCloseable {
           answer.complete(ar.succeeded() ? new Answer(ar.result(), nanos, null) : new Answer(0, nanos, ar.cause()));
         });
     return answer;
+  }
+
+  /** A batch of creates through this client: their round trips when answered 201, and the failures. */
+  public final class Creates {
+    private final List<CompletableFuture<?>> sent = new ArrayList<>();
+    private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger failures = new AtomicInteger();
+
+    /** POSTs {@code body}, the object {@code name}, to {@code path}; {@code sending} as in {@link #send}. */
+    public void post(String path, String name, Buffer body, LongConsumer sending) throws InterruptedException {
+      sent.add(send(HttpMethod.POST, path, body, sending).thenAccept(answer -> {
+        if (answer.is(201)) {
+          latencies.add(answer.nanos());
+        } else {
+          failures.incrementAndGet();
+          System.err.println("create " + name + " failed: " + answer);
+        }
+      }));
+    }
+
+    /** Waits for every answer; fails when any create did. */
+    public void awaitAll(String where) {
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+      if (failures.get() > 0) {
+        throw new IllegalStateException(failures.get() + " of " + sent.size() + " creates failed in " + where
+            + " (see stderr)");
+      }
+    }
+
+    /** Request round trips of the successful creates, in nanoseconds. */
+    public List<Long> latencies() {
+      return latencies;
+    }
+  }
+
+  public Creates creates() {
+    return new Creates();
   }
 
   /**

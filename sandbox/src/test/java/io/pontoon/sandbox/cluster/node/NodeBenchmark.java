@@ -18,15 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.pontoon.sandbox.bench.LeanClient;
 import io.pontoon.sandbox.junit.BenchTable;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -71,8 +68,8 @@ class NodeBenchmark {
       // fabric8 for the set-up and the final metrics; the run itself through the lean client
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
           LeanClient load = new LeanClient(config, CLIENT_THREADS)) {
-        Duration clusterCpu0 = cpu(server.toHandle());
-        Duration clientCpu0 = cpu(ProcessHandle.current());
+        Duration clusterCpu0 = BenchTable.cpu(server.toHandle());
+        Duration clientCpu0 = BenchTable.cpu(ProcessHandle.current());
         int readyNodes = (int) client.nodes().list().getItems().stream().filter(n -> n.getStatus().getConditions()
             .stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"))).count();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata()
@@ -97,39 +94,29 @@ class NodeBenchmark {
           allRunning.countDown();
         }).get(30, TimeUnit.SECONDS);
 
-        List<Long> createLatencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger failures = new AtomicInteger();
-        List<CompletableFuture<?>> creates = new ArrayList<>();
+        LeanClient.Creates creates = load.creates();
         long start = System.nanoTime();
         for (int i = 0; i < PODS; i++) {
           String name = "pod-" + i;
           Buffer body = Buffer.buffer("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
               + "\"},\"spec\":{" + (BOUND ? "\"nodeName\":\"bench-node-" + (i % NODES + 1) + "\"," : "")
               + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}");
-              creates.add(load.send(HttpMethod.POST, pods, body, t0 -> sentAt.put(name, t0)).thenAccept(answer -> {
-            if (answer.is(201)) {
-              createLatencies.add(answer.nanos());
-            } else {
-              failures.incrementAndGet();
-              System.err.println("create " + name + " failed: " + answer);
-            }
-          }));
+          creates.post(pods, name, body, t0 -> sentAt.put(name, t0));
         }
-        CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).join();
+        creates.awaitAll("namespace bench");
         double createSeconds = (System.nanoTime() - start) / 1e9;
-        if (failures.get() > 0) throw new IllegalStateException(failures.get() + " of " + PODS + " creates failed");
         boolean complete = allRunning.await(5, TimeUnit.MINUTES);
         double allRunningSeconds = (System.nanoTime() - start) / 1e9;
         long heapAfter = BenchTable.heap(in, out);
-        Duration clusterCpu = cpu(server.toHandle()).minus(clusterCpu0);
-        Duration clientCpu = cpu(ProcessHandle.current()).minus(clientCpu0);
+        Duration clusterCpu = BenchTable.cpu(server.toHandle()).minus(clusterCpu0);
+        Duration clientCpu = BenchTable.cpu(ProcessHandle.current()).minus(clientCpu0);
 
         System.out.println();
         System.out.printf(Locale.ROOT, "Simulated nodes: %d nodes, %d pods %s, %d creates in flight%n",
             NODES, PODS, BOUND ? "bound by nodeName" : "placed by the scheduler", CLIENT_THREADS);
         System.out.printf(Locale.ROOT, "%-36s %8s %10s %10s %10s %10s%n", "measure", "count", "rate/s", "p50 ms",
             "p99 ms", "max ms");
-        BenchTable.printRow("create (request round trip)", createLatencies, PODS / createSeconds);
+        BenchTable.printRow("create (request round trip)", creates.latencies(), PODS / createSeconds);
         BenchTable.printRow("create sent -> Running seen", toRunning, running.size() / allRunningSeconds);
         System.out.printf(Locale.ROOT, "%-36s %8.2f s (%d nodes Ready)%n", "cluster start", clusterStartMillis / 1e3,
             readyNodes);
@@ -158,7 +145,4 @@ class NodeBenchmark {
     }
   }
 
-  private static Duration cpu(ProcessHandle p) {
-    return p.info().totalCpuDuration().orElse(Duration.ZERO);
-  }
 }
