@@ -69,14 +69,12 @@ public final class VirtualKubelet implements AutoCloseable {
     // runs are in its first list.
     CompletableFuture<Integer> endpoint = inBackground("kubelet-endpoint-start",
         () -> http.start(home, config.nodeName(), config.nodeIp(), config.kubeletPort(), config.metricsPort()));
-    CompletableFuture<Void> probed = new CompletableFuture<>();
+    CompletableFuture<ProviderHealth.State> probed = inBackground("provider-probe", health::probe);
     CompletableFuture<Void> registered = inBackground("virtual-node-start", () -> {
-      health.probe();
-      probed.complete(null);
+      probed.join();
       node.start();
       return null;
     });
-    registered.whenComplete((v, e) -> probed.complete(null));
     try {
       // The pod loop's first decisions need the twin namespace mapping, the IP remap and the
       // provider's reachability. An informer whose kind is not installed fails: the default
