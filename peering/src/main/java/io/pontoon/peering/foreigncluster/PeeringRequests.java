@@ -4,12 +4,17 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.v1alpha1.DiscoveryType;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.ForeignClusterSpec;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * How a user (the CLI) asks its own cluster's agent to peer: the token goes into Secret
@@ -49,8 +54,8 @@ public final class PeeringRequests {
     if (fc != null && fc.getSpec() != null && !fc.getSpec().getOutgoingEnabled()) {
       // Before outgoing is enabled, so the agent's own result cannot be overwritten.
       markOutgoingPending(home, providerName);
-      fc = fcs.withName(providerName).get();
     }
+    String requestedAt = Instant.now().toString();
     if (fc == null) {
       fc = new ForeignCluster();
       fc.getMetadata().setName(providerName);
@@ -58,17 +63,25 @@ public final class PeeringRequests {
       spec.setClusterID(providerId);
       spec.setClusterName(providerName);
       spec.setDiscoveryType(DiscoveryType.Manual);
+      spec.setPeeringURL(url);
+      spec.setFingerprint(fingerprint);
+      spec.setOutgoingEnabled(true);
       fc.setSpec(spec);
+      fc.getMetadata().setAnnotations(Map.of(ANNOTATION_REQUESTED_AT, requestedAt));
+      try {
+        fcs.resource(fc).create();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) throw e; // discovery recorded it meanwhile: patch that record
+      }
     }
-    fc.getSpec().setPeeringURL(url);
-    fc.getSpec().setFingerprint(fingerprint);
-    fc.getSpec().setOutgoingEnabled(true);
+    // A merge patch, not a read-modify-write: the agent and discovery keep writing this record
+    // (status, finalizers, discovered fields), and a request must not lose to them on a conflict.
     // A new token for the same URL changes no spec field: the annotation wakes the agent up.
-    fc.getMetadata().setAnnotations(new java.util.HashMap<>(
-        fc.getMetadata().getAnnotations() == null ? java.util.Map.of() : fc.getMetadata().getAnnotations()));
-    fc.getMetadata().getAnnotations().put(ANNOTATION_REQUESTED_AT, java.time.Instant.now().toString());
-    if (fc.getMetadata().getResourceVersion() == null) fcs.resource(fc).create();
-    else fcs.resource(fc).update();
+    Map<String, Object> patch = Map.of(
+        "metadata", Map.of("annotations", Map.of(ANNOTATION_REQUESTED_AT, requestedAt)),
+        "spec", Map.of("peeringURL", url, "fingerprint", fingerprint, "outgoingEnabled", true));
+    fcs.withName(providerName).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
   }
 
   /**
