@@ -157,6 +157,17 @@ public final class OffloadNamespaceCommand implements Callable<Integer> {
     if (client.namespaces().withName(namespace).get() == null) {
       throw new UserError("namespace " + namespace + " does not exist; create it first: kubectl create namespace " + namespace);
     }
+    // The controller writes the status (and a finalizer) meanwhile; a conflict means a stale read.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return writeOnce(client, out);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 8) throw e;
+      }
+    }
+  }
+
+  private NamespaceOffloading writeOnce(KubernetesClient client, PrintWriter out) {
     NamespaceOffloadingSpec desired = new NamespaceOffloadingSpec();
     desired.setPodOffloadingStrategy(strategy);
     desired.setNamespaceMappingStrategy(mapping);
