@@ -1,13 +1,13 @@
 package io.pontoon.cli;
 
-import io.pontoon.api.client.InMemoryKeyStores;
+import io.pontoon.api.client.ProcessDefaults;
 
 /** Entry point of the {@code pontoon} binary. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    InMemoryKeyStores.useCheapProtection();
+    ProcessDefaults.apply();
     System.exit(PontoonCommand.commandLine().execute(args));
   }
 }

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.api.Conditions;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.PontoonNames.ConditionTypes;
-import io.pontoon.api.client.InMemoryKeyStores;
+import io.pontoon.api.client.ProcessDefaults;
 import io.pontoon.api.v1alpha1.ForeignCluster;
 import io.pontoon.api.v1alpha1.NamespaceOffloading;
 import io.pontoon.api.v1alpha1.PodOffloadingStrategy;
@@ -60,7 +60,7 @@ class PeerToReadyBenchmark {
     int rounds = Integer.getInteger("bench.rounds", 8);
     String node = PontoonNames.virtualNodeName("cluster-2");
     // The agents run in this JVM; `pontoon agent` sets this in its main, so measure with it.
-    InMemoryKeyStores.useCheapProtection();
+    ProcessDefaults.apply();
     // Default timings, as `sandbox up`: the virtual kubelet (a real process with its own defaults)
     // renews its Lease every 10 s, which the fast test timings (4 s grace) would call a dead node.
     try (SandboxCluster c1 = SandboxCluster.start(ClusterSpec.defaults("cluster-1").withNodes(1));

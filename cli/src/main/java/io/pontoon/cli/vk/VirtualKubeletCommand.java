@@ -96,7 +96,6 @@ public final class VirtualKubeletCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    useCommonPoolOnSmallMachines();
     if ((foreignKubeconfig == null) == (foreignSecret == null)) {
       throw new UserError("give exactly one of --foreign-kubeconfig and --foreign-credentials-secret", 2);
     }
@@ -172,20 +171,6 @@ public final class VirtualKubeletCommand implements Callable<Integer> {
       return Config.fromKubeconfig(null, kubeconfig, null);
     } catch (RuntimeException e) {
       throw new UserError("the kubeconfig in Secret " + ref + " is not usable: " + e.getMessage());
-    }
-  }
-
-  /**
-   * With fewer than 3 CPUs the common ForkJoinPool has parallelism 1, and CompletableFuture then
-   * starts a new thread for every async stage without an executor; the JDK HTTP client has some
-   * for every request, so a burst of pods started thousands of threads. A larger common pool
-   * avoids that. Only effective before the pool's first use, hence first thing here; an explicit
-   * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism} wins.
-   */
-  static void useCommonPoolOnSmallMachines() {
-    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
-    if (System.getProperty(property) == null && Runtime.getRuntime().availableProcessors() < 3) {
-      System.setProperty(property, "2");
     }
   }
 }

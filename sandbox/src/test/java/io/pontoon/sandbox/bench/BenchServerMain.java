@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.bench;
 
+import io.pontoon.api.client.ProcessDefaults;
 import io.pontoon.sandbox.apiserver.SandboxApiServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,6 +17,7 @@ public final class BenchServerMain {
   private BenchServerMain() {}
 
   public static void main(String[] args) throws Exception {
+    ProcessDefaults.apply(); // as the pontoon binary does
     Path kubeconfig = Path.of(args[0]);
     try (SandboxApiServer server = SandboxApiServer.start(SandboxApiServer.Options.defaults("bench"))) {
       server.writeAdminKubeconfig(kubeconfig);

@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.cluster.node;
 
+import io.pontoon.api.client.ProcessDefaults;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.SandboxCluster;
 import java.io.BufferedReader;
@@ -17,6 +18,7 @@ public final class ClusterBenchMain {
   private ClusterBenchMain() {}
 
   public static void main(String[] args) throws Exception {
+    ProcessDefaults.apply(); // as the pontoon binary does
     Path kubeconfig = Path.of(args[0]);
     int nodes = Integer.parseInt(args[1]);
     long t0 = System.nanoTime();
