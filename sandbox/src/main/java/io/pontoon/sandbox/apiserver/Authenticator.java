@@ -16,8 +16,9 @@ import java.util.Optional;
 final class Authenticator {
   private final X509Certificate ca;
   private final Tokens tokens;
-  private static final int MAX_VERIFIED = 4096;
-  private final java.util.Map<X509Certificate, Boolean> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_KNOWN = 4096;
+  /** Per verified certificate, the user it names (empty: no CN). */
+  private final java.util.Map<X509Certificate, Optional<UserInfo>> known = new java.util.concurrent.ConcurrentHashMap<>();
 
   Authenticator(X509Certificate ca, Tokens tokens) {
     this.ca = ca;
@@ -34,26 +35,27 @@ final class Authenticator {
       }
       throw unauthorized();
     }
-    Optional<X509Certificate> cert = clientCertificate(peerCertificates);
-    if (cert.isPresent()) {
-      // a certificate without a common name authenticates nobody, as in kube's x509 authenticator
-      UserInfo u = X509.user(cert.get()).orElseThrow(Authenticator::unauthorized);
-      return UserInfo.authenticated(u.name(), "", u.groups());
+    if (peerCertificates == null || peerCertificates.isEmpty()
+        || !(peerCertificates.get(0) instanceof X509Certificate leaf)) {
+      return UserInfo.anonymous();
     }
-    return UserInfo.anonymous();
+    // a certificate without a common name authenticates nobody, as in kube's x509 authenticator
+    return userOf(leaf).orElseThrow(Authenticator::unauthorized);
   }
 
-  private Optional<X509Certificate> clientCertificate(List<Certificate> chain) {
-    if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) return Optional.empty();
+  private Optional<UserInfo> userOf(X509Certificate leaf) {
     try {
-      // the signature check costs an ECDSA verification: done once per certificate, not per request
-      if (!verified.containsKey(leaf)) {
+      // The signature check (an ECDSA verification) and the name parsing are done once per
+      // certificate, not per request; the validity period is checked every time.
+      Optional<UserInfo> user = known.get(leaf);
+      if (user == null) {
         leaf.verify(ca.getPublicKey());
-        if (verified.size() > MAX_VERIFIED) verified.clear();
-        verified.put(leaf, Boolean.TRUE);
+        user = X509.user(leaf).map(u -> UserInfo.authenticated(u.name(), "", u.groups()));
+        if (known.size() > MAX_KNOWN) known.clear();
+        known.put(leaf, user);
       }
       leaf.checkValidity(java.util.Date.from(Instant.now()));
-      return Optional.of(leaf);
+      return user;
     } catch (Exception e) {
       throw unauthorized();
     }

@@ -3,7 +3,12 @@ package io.pontoon.sandbox.bench;
 import io.fabric8.kubernetes.client.Config;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -19,13 +24,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -38,12 +47,14 @@ import java.util.function.LongConsumer;
 public final class LeanClient implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpClientOptions options;
-  private final HttpClient requests;
   private final URI base;
   private final String token;
-  private final Semaphore inFlight;
+  /** Free connections: at most one request in flight on each. */
+  private final BlockingQueue<Lane> lanes = new LinkedBlockingQueue<>();
+  private final HttpClientAgent connector;
   /** Held here: Vert.x closes a client nothing refers to any more. */
   private final List<HttpClient> watches = new CopyOnWriteArrayList<>();
+  private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(60);
 
   /** What the server answered one request, and how long after it was sent. */
   public record Answer(int status, long nanos, Throwable failure) {
@@ -70,8 +81,8 @@ public final class LeanClient implements AutoCloseable {
           .addKeyValue(Buffer.buffer(pem(config.getClientKeyData(), config.getClientKeyFile()))));
     }
     if (OpenSSLEngineOptions.isAvailable()) options.setSslEngineOptions(new OpenSSLEngineOptions());
-    requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxInFlight));
-    inFlight = new Semaphore(maxInFlight);
+    connector = vertx.createHttpClient(options);
+    for (int i = 0; i < maxInFlight; i++) lanes.add(new Lane());
   }
 
   private static String pem(String base64Data, String file) throws IOException {
@@ -80,27 +91,60 @@ public final class LeanClient implements AutoCloseable {
   }
 
   /**
-   * Sends one request once fewer than the maximum are in flight (waiting here until then), telling
+   * Sends one request once a connection is free (waiting here until then), telling
    * {@code sending} the System.nanoTime() it goes out at; the future completes with the answer,
    * whose body is read and dropped.
    */
   public CompletableFuture<Answer> send(HttpMethod method, String path, Buffer body, LongConsumer sending)
       throws InterruptedException {
-    inFlight.acquire();
+    Lane lane = lanes.take();
     long t0 = System.nanoTime();
     sending.accept(t0);
     CompletableFuture<Answer> answer = new CompletableFuture<>();
-    requests.request(options(method, path)
-            // a request stuck for a connection or an answer fails (and is counted) instead of hanging the run
-            .setConnectTimeout(30_000).setIdleTimeout(30_000))
+    // The chain runs on the lane's event loop: composed from this thread, a response could
+    // arrive before its body handler was attached, and its body was then never seen.
+    lane.context.runOnContext(v -> lane.connection()
+        .compose(c -> c.request(options(method, path).setIdleTimeout(30_000)))
         .compose(r -> body == null ? r.send() : r.send(body))
         .compose(r -> r.body().map(b -> r.statusCode()))
         .onComplete(ar -> {
-          inFlight.release();
           long nanos = System.nanoTime() - t0;
+          if (ar.failed()) lane.drop(); // the next request on this lane opens a fresh connection
           answer.complete(ar.succeeded() ? new Answer(ar.result(), nanos, null) : new Answer(0, nanos, ar.cause()));
-        });
-    return answer;
+        }));
+    // an answer that never comes fails the request (counted) instead of hanging the run
+    answer.completeOnTimeout(new Answer(0, ANSWER_DEADLINE.toNanos(),
+        new TimeoutException("no answer in " + ANSWER_DEADLINE)), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    return answer.whenComplete((a, e) -> lanes.add(lane));
+  }
+
+  /**
+   * One connection of its own, one request at a time, used only on its event loop (the lanes
+   * share the event loops round robin). With every lane busy, a request waits for one here,
+   * not in a pool's queue.
+   */
+  private final class Lane {
+    final Context context = vertx.getOrCreateContext();
+    private Future<HttpClientConnection> connection;
+
+    /** The open connection, or a new one when there is none or it was closed. */
+    Future<HttpClientConnection> connection() {
+      if (connection == null || connection.failed()) {
+        Future<HttpClientConnection> opening = connector.connect(new HttpConnectOptions()
+            .setHost(base.getHost()).setPort(base.getPort()).setSsl(true).setConnectTimeout(30_000));
+        opening.onSuccess(c -> c.closeHandler(v -> {
+          if (connection == opening) connection = null;
+        }));
+        connection = opening;
+      }
+      return connection;
+    }
+
+    void drop() {
+      Future<HttpClientConnection> c = connection;
+      connection = null;
+      if (c != null) c.onSuccess(HttpClientConnection::close);
+    }
   }
 
   /** A batch of creates through this client: their round trips when answered 201, and the failures. */
@@ -149,7 +193,8 @@ public final class LeanClient implements AutoCloseable {
     HttpClient own = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1));
     watches.add(own);
     CompletableFuture<Void> open = new CompletableFuture<>();
-    own.request(options(HttpMethod.GET, path)).compose(r -> r.send()).onComplete(ar -> {
+    // on an event loop, so the event handler is in place before the first event can arrive
+    vertx.getOrCreateContext().runOnContext(v -> own.request(options(HttpMethod.GET, path)).compose(r -> r.send()).onComplete(ar -> {
       if (ar.failed()) {
         open.completeExceptionally(ar.cause());
         return;
@@ -163,7 +208,7 @@ public final class LeanClient implements AutoCloseable {
         if (line.length() > 0) onEvent.accept(new JsonObject(line));
       }));
       open.complete(null);
-    });
+    }));
     return open;
   }
 
