@@ -4,11 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientConnection;
-import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -31,8 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,9 +44,11 @@ public final class LeanClient implements AutoCloseable {
   private final HttpClientOptions options;
   private final URI base;
   private final String token;
-  /** Free connections: at most one request in flight on each. */
-  private final BlockingQueue<Lane> lanes = new LinkedBlockingQueue<>();
-  private final HttpClientAgent connector;
+  private final HttpClient requests;
+  private final Semaphore inFlight;
+  /** The event loops requests are sent from, in turn. */
+  private final Context[] contexts;
+  private final AtomicInteger next = new AtomicInteger();
   /** Held here: Vert.x closes a client nothing refers to any more. */
   private final List<HttpClient> watches = new CopyOnWriteArrayList<>();
   private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(60);
@@ -81,8 +78,11 @@ public final class LeanClient implements AutoCloseable {
           .addKeyValue(Buffer.buffer(pem(config.getClientKeyData(), config.getClientKeyFile()))));
     }
     if (OpenSSLEngineOptions.isAvailable()) options.setSslEngineOptions(new OpenSSLEngineOptions());
-    connector = vertx.createHttpClient(options);
-    for (int i = 0; i < maxInFlight; i++) lanes.add(new Lane());
+    requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxInFlight));
+    inFlight = new Semaphore(maxInFlight);
+    // outside a Vert.x thread each call makes a context on the next event loop
+    contexts = new Context[2];
+    for (int i = 0; i < contexts.length; i++) contexts[i] = vertx.getOrCreateContext();
   }
 
   private static String pem(String base64Data, String file) throws IOException {
@@ -91,60 +91,31 @@ public final class LeanClient implements AutoCloseable {
   }
 
   /**
-   * Sends one request once a connection is free (waiting here until then), telling
+   * Sends one request once fewer than the maximum are in flight (waiting here until then), telling
    * {@code sending} the System.nanoTime() it goes out at; the future completes with the answer,
    * whose body is read and dropped.
    */
   public CompletableFuture<Answer> send(HttpMethod method, String path, Buffer body, LongConsumer sending)
       throws InterruptedException {
-    Lane lane = lanes.take();
+    inFlight.acquire();
     long t0 = System.nanoTime();
     sending.accept(t0);
     CompletableFuture<Answer> answer = new CompletableFuture<>();
-    // The chain runs on the lane's event loop: composed from this thread, a response could
-    // arrive before its body handler was attached, and its body was then never seen.
-    lane.context.runOnContext(v -> lane.connection()
-        .compose(c -> c.request(options(method, path).setIdleTimeout(30_000)))
+    // The steps run on an event loop: composed from this thread, a response could arrive before
+    // its body handler was attached, and its body was then never seen. No connect timeout: in
+    // Vert.x 5 it is also the pool's wait-queue expiry, which can complete a waiter twice.
+    contexts[Math.floorMod(next.getAndIncrement(), contexts.length)].runOnContext(v -> requests
+        .request(options(method, path).setIdleTimeout(30_000))
         .compose(r -> body == null ? r.send() : r.send(body))
         .compose(r -> r.body().map(b -> r.statusCode()))
         .onComplete(ar -> {
           long nanos = System.nanoTime() - t0;
-          if (ar.failed()) lane.drop(); // the next request on this lane opens a fresh connection
           answer.complete(ar.succeeded() ? new Answer(ar.result(), nanos, null) : new Answer(0, nanos, ar.cause()));
         }));
     // an answer that never comes fails the request (counted) instead of hanging the run
     answer.completeOnTimeout(new Answer(0, ANSWER_DEADLINE.toNanos(),
         new TimeoutException("no answer in " + ANSWER_DEADLINE)), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-    return answer.whenComplete((a, e) -> lanes.add(lane));
-  }
-
-  /**
-   * One connection of its own, one request at a time, used only on its event loop (the lanes
-   * share the event loops round robin). With every lane busy, a request waits for one here,
-   * not in a pool's queue.
-   */
-  private final class Lane {
-    final Context context = vertx.getOrCreateContext();
-    private Future<HttpClientConnection> connection;
-
-    /** The open connection, or a new one when there is none or it was closed. */
-    Future<HttpClientConnection> connection() {
-      if (connection == null || connection.failed()) {
-        Future<HttpClientConnection> opening = connector.connect(new HttpConnectOptions()
-            .setHost(base.getHost()).setPort(base.getPort()).setSsl(true).setConnectTimeout(30_000));
-        opening.onSuccess(c -> c.closeHandler(v -> {
-          if (connection == opening) connection = null;
-        }));
-        connection = opening;
-      }
-      return connection;
-    }
-
-    void drop() {
-      Future<HttpClientConnection> c = connection;
-      connection = null;
-      if (c != null) c.onSuccess(HttpClientConnection::close);
-    }
+    return answer.whenComplete((a, e) -> inFlight.release());
   }
 
   /** A batch of creates through this client: their round trips when answered 201, and the failures. */
