@@ -1,6 +1,7 @@
 package io.pontoon.cli.sandbox;
 
 import io.pontoon.cli.UserError;
+import io.pontoon.sandbox.cluster.SandboxCluster;
 import io.pontoon.sandbox.cluster.dataplane.Dataplane;
 import io.pontoon.sandbox.cluster.dataplane.SandboxId;
 import java.io.File;
@@ -75,7 +76,7 @@ public final class SandboxUpCommand implements Callable<Integer> {
         Files.createDirectories(cdir);
         Files.deleteIfExists(cdir.resolve("ready"));
         Path log = cdir.resolve("cluster.log");
-        List<String> cmd = new ArrayList<>(Launcher.selfCommand());
+        List<String> cmd = new ArrayList<>(Launcher.selfCommand(SandboxCluster.JVM_OPTIONS));
         cmd.addAll(List.of("sandbox", "run-cluster", "--dir", cdir.toString(), "--name", name,
             "--index", Integer.toString(i), "--sandbox-id", sandboxId));
         cmd.addAll(shape.args());

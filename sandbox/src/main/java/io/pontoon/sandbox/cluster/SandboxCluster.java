@@ -17,6 +17,19 @@ import org.slf4j.LoggerFactory;
 public final class SandboxCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxCluster.class);
 
+  /**
+   * JVM options of a process that hosts sandbox clusters. The store keeps every object it is
+   * given, so each young collection copies all objects created since the previous one. Under G1's
+   * default 200 ms goal the young generation grows until those pauses reach half a second and
+   * more, and every answer and watch event waits behind them; a 10 ms goal keeps it small. An
+   * object that survives one collection is almost always stored, so it goes to the old generation
+   * at once instead of being copied between survivor spaces again and again. ApiServerBenchmark,
+   * young pauses p50 / max: 29 / 705 ms with the defaults, 16 / 48 ms with the goal, 12 / 35 ms
+   * with both.
+   */
+  public static final List<String> JVM_OPTIONS = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
+      "-XX:MaxTenuringThreshold=0");
+
   private final ClusterSpec spec;
   private final SandboxApiServer apiServer;
   private final KubernetesClient client;

@@ -30,16 +30,19 @@ public final class BenchTable {
   }
 
   /**
-   * {@code java -Xmx2g [flight recording] -cp <this classpath> MAIN ARGS...}: a benchmark's server
+   * {@code java -Xmx2g <SandboxCluster.JVM_OPTIONS> [flight recording] [-Dbench.jvmopts] -cp <this classpath> MAIN ARGS...}: a benchmark's server
    * child; {@code -Dbench.jfr=FILE} records it ({@code -Dbench.jfc}, default {@code profile}).
    */
   public static List<String> childJvm(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-Xmx2g"));
+    cmd.addAll(io.pontoon.sandbox.cluster.SandboxCluster.JVM_OPTIONS);
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
     }
+    String extra = System.getProperty("bench.jvmopts");
+    if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return cmd;
