@@ -173,6 +173,15 @@ class VirtualKubeletBenchmark {
       System.out.printf(Locale.ROOT, "%-10s %13s %13s %13s %13s %13s %13s%n", "pods", "home created", "ShadowPod",
           "remote pod", "remote Run", "SP status Run", "home Running");
       stages.forEach(System.out::println);
+      System.out.println();
+      System.out.println("API requests of the whole run, " + total + " pods (apiserver_request_total)");
+      for (Clusters.Member m : List.of(home, provider)) {
+        for (String line : m.client().raw("/metrics").split("\n")) {
+          if (line.startsWith("apiserver_request_total{") && !line.endsWith(" 0.0")) {
+            System.out.println("  " + m.identity().name() + " " + line.substring("apiserver_request_total".length()));
+          }
+        }
+      }
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
           + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process; "
           + "CPU s: the virtual kubelet's; rest CPU s: both sandbox clusters, the provider's agent and the load generator");

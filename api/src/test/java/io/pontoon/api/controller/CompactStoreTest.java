@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.pontoon.api.v1alpha1.ShadowPod;
+import io.pontoon.api.v1alpha1.ShadowPodSpec;
 import org.junit.jupiter.api.Test;
 
 class CompactStoreTest {
@@ -89,6 +91,50 @@ class CompactStoreTest {
   void aStoreMustKeepSomething() {
     assertThatThrownBy(() -> new CompactStore<>(Pod.class, serialization))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path");
+  }
+
+  @Test
+  void keepsWholeListsAndMapsInsideAKeptPath() {
+    Pod full = new PodBuilder(pod("team", "web-1", "Running"))
+        .editMetadata().addToAnnotations("a", "b").addNewOwnerReference().withKind("ReplicaSet").withName("rs")
+        .withUid("u").withApiVersion("apps/v1").endOwnerReference().endMetadata()
+        .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .addNewContainerStatus().withName("c").withNewState().withNewRunning().withStartedAt("2026-01-01T00:00:00Z")
+        .endRunning().endState().withReady(true).withRestartCount(2).endContainerStatus()
+        .addToAdditionalProperties("futureField", java.util.Map.of("x", 1)).endStatus()
+        .build();
+    store.put("team/web-1", full);
+
+    Pod back = store.get("team/web-1");
+    assertThat(back.getMetadata().getAnnotations()).containsEntry("a", "b");
+    assertThat(back.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("rs"));
+    assertThat(back.getStatus().getConditions()).singleElement().satisfies(c -> assertThat(c.getType()).isEqualTo("Ready"));
+    assertThat(back.getStatus().getContainerStatuses()).singleElement().satisfies(c -> {
+      assertThat(c.getRestartCount()).isEqualTo(2);
+      assertThat(c.getState().getRunning().getStartedAt()).isEqualTo("2026-01-01T00:00:00Z");
+    });
+    assertThat(back.getStatus().getAdditionalProperties()).containsEntry("futureField", java.util.Map.of("x", 1));
+  }
+
+  @Test
+  void keepsNamedFieldsOfACustomResourcesSpec() {
+    CompactStore<ShadowPod> shadows = new CompactStore<>(ShadowPod.class, serialization,
+        "metadata", "spec.originClusterID", "spec.homePodUID", "status");
+    ShadowPod sp = new ShadowPod();
+    sp.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("twin").withName("web-1").build());
+    ShadowPodSpec spec = new ShadowPodSpec();
+    spec.setOriginClusterID("c-1");
+    spec.setHomePodUID("uid-1");
+    spec.setHomePodName("web-1");
+    spec.setPod(pod("team", "web-1", "Running").getSpec());
+    sp.setSpec(spec);
+    shadows.put("twin/web-1", sp);
+
+    ShadowPod back = shadows.get("twin/web-1");
+    assertThat(back.getSpec().getOriginClusterID()).isEqualTo("c-1");
+    assertThat(back.getSpec().getHomePodUID()).isEqualTo("uid-1");
+    assertThat(back.getSpec().getHomePodName()).isNull();
+    assertThat(back.getSpec().getPod()).isNull();
   }
 
   @Test
