@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pontoon.sandbox.cluster.SandboxCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,12 @@ class SandboxUpDownIT {
       JsonNode rows = new ObjectMapper().readTree(pontoon("sandbox", "status", "--dir", dir.toString(), "-o",
           "json").out());
       rows.forEach(r -> pids.add(r.path("pid").asLong()));
+      // cluster processes run with the sandbox's collector settings (short pauses), before -jar
+      for (long pid : pids) {
+        List<String> args = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+        assertThat(args).containsAll(SandboxCluster.JVM_OPTIONS);
+        assertThat(args.indexOf(SandboxCluster.JVM_OPTIONS.get(0))).isLessThan(args.indexOf("-jar"));
+      }
 
       Run stop = pontoon("sandbox", "node", "stop", "--dir", dir.toString(), "cluster-1", "cluster-1-node-2");
       assertThat(stop.code()).as(stop.out()).isZero();
