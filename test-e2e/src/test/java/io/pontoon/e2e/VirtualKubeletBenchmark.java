@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
  * ({@code -Dbench.sizes=100,1000} for a shorter run; a warm-up burst of
  * {@code -Dbench.warmup=1000} pods comes first; {@code -Dbench.vkopts="..."} adds JVM options;
+ * {@code -Dbench.workers=N} sets the virtual kubelet's pod workers (16),
+ * {@code -Dbench.providerWorkers=N} the provider's ShadowPod workers (the agent's default);
  * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst,
  * {@code -Dbench.histo=N} the N classes that take most of its heap).
  */
@@ -63,7 +65,7 @@ class VirtualKubeletBenchmark {
       Clusters.Member provider = clusters.add("provider", ClusterSpec.defaults("provider").withNodes(nodes)
           .withNodeShape(new NodeShape("64", "256Gi", 110, 24)));
       ShadowPodController shadows = clusters.closeLater(new ShadowPodController(provider.client(),
-          OffloadingControllers.DEFAULT_SHADOW_POD_WORKERS));
+          Integer.getInteger("bench.providerWorkers", OffloadingControllers.DEFAULT_SHADOW_POD_WORKERS)));
       shadows.start();
       int metricsPort = freePort();
       PontoonProcess vk = clusters.closeLater(PontoonProcess.start(dir.resolve("vk.log"),
