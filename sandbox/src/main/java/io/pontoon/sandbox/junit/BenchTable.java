@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.junit;
 
+import io.pontoon.sandbox.cluster.SandboxCluster;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,13 +31,15 @@ public final class BenchTable {
   }
 
   /**
-   * {@code java -Xmx2g <SandboxCluster.JVM_OPTIONS> [flight recording] [-Dbench.jvmopts] -cp <this classpath> MAIN ARGS...}: a benchmark's server
-   * child; {@code -Dbench.jfr=FILE} records it ({@code -Dbench.jfc}, default {@code profile}).
+   * {@code java -Xmx2g <SandboxCluster.JVM_OPTIONS> [recording] [extra] -cp <this classpath> MAIN ARGS...}:
+   * a benchmark's server child, collected as {@code sandbox up}'s clusters are; {@code -Dbench.jfr=FILE}
+   * records it ({@code -Dbench.jfc}, default {@code profile}), {@code -Dbench.jvmopts="..."} adds
+   * options (they come later, so they win).
    */
   public static List<String> childJvm(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-Xmx2g"));
-    cmd.addAll(io.pontoon.sandbox.cluster.SandboxCluster.JVM_OPTIONS);
+    cmd.addAll(SandboxCluster.JVM_OPTIONS);
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
