@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,10 @@ final class NodeHeartbeat {
   private volatile String nodeUid;
   private ScheduledFuture<?> leaseTask;
   private ScheduledFuture<?> statusTask;
+  /** Held by each beat while it runs, so {@link #stop()} can wait for the one under way. */
+  private final ReentrantLock beat = new ReentrantLock();
+  /** Whether beats may write; guarded by {@link #beat}. */
+  private boolean beating;
 
   NodeHeartbeat(NodeEnv env, KubernetesClient client, ScheduledExecutorService timers, String ip, int kubeletPort,
       String runtimeVersion) {
@@ -72,6 +77,12 @@ final class NodeHeartbeat {
   /** Heartbeats from now on, the first at once. */
   synchronized void start() {
     stop();
+    beat.lock();
+    try {
+      beating = true;
+    } finally {
+      beat.unlock();
+    }
     Duration lease = env.spec().timings().nodeLeaseRenewInterval();
     Duration status = env.spec().timings().nodeStatusUpdateFrequency();
     leaseTask = timers.scheduleWithFixedDelay(() -> safely("lease", this::renewLease), 0, lease.toMillis(),
@@ -80,11 +91,21 @@ final class NodeHeartbeat {
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * No beat writes once this returns: cancelling the tasks does not stop one already running, so
+   * this waits for it, and a beat that starts later finds the heartbeat off.
+   */
   synchronized void stop() {
     if (leaseTask != null) leaseTask.cancel(false);
     if (statusTask != null) statusTask.cancel(false);
     leaseTask = null;
     statusTask = null;
+    beat.lock();
+    try {
+      beating = false;
+    } finally {
+      beat.unlock();
+    }
   }
 
   long leaseRenewals() {
@@ -92,11 +113,14 @@ final class NodeHeartbeat {
   }
 
   private void safely(String what, Runnable r) {
+    beat.lock();
     try {
-      r.run();
+      if (beating) r.run();
     } catch (RuntimeException e) {
       // the next beat tries again, as kubelet does
       LOG.warn("node={} heartbeat={} error=\"{}\"", env.name(), what, e.toString());
+    } finally {
+      beat.unlock();
     }
   }
 
