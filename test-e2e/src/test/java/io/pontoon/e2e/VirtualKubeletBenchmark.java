@@ -7,6 +7,7 @@ import io.pontoon.api.PontoonNames;
 import io.pontoon.api.client.LeanWrites;
 import io.pontoon.peering.offloading.OffloadingControllers;
 import io.pontoon.peering.offloading.ShadowPodController;
+import io.pontoon.sandbox.apiserver.Meta;
 import io.pontoon.sandbox.apiserver.storage.ObjectStore;
 import io.pontoon.sandbox.cluster.ClusterSpec;
 import io.pontoon.sandbox.cluster.ClusterSpec.NodeShape;
@@ -178,10 +179,8 @@ class VirtualKubeletBenchmark {
       System.out.println();
       System.out.println("API requests of the whole run, " + total + " pods (apiserver_request_total)");
       for (Clusters.Member m : List.of(home, provider)) {
-        for (String line : m.client().raw("/metrics").split("\n")) {
-          if (line.startsWith("apiserver_request_total{") && !line.endsWith(" 0.0")) {
-            System.out.println("  " + m.identity().name() + " " + line.substring("apiserver_request_total".length()));
-          }
+        for (String line : BenchTable.requestTotals(m.client())) {
+          System.out.println("  " + m.identity().name() + " " + line.substring("apiserver_request_total".length()));
         }
       }
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
@@ -198,17 +197,17 @@ class VirtualKubeletBenchmark {
       Map<String, Long> shadowCreated, Map<String, Long> shadowRunning, Map<String, Long> remoteCreated,
       Map<String, Long> remoteRunning, Map<String, String> trace) {
     void home(ObjectStore.Change c) {
-      if (c.current() == null || !isPod(c) || !ns.equals(namespace(c.current()))) return;
+      if (c.current() == null || !isPod(c) || !ns.equals(Meta.namespace(c.current()))) return;
       long now = System.nanoTime();
-      String name = name(c.current());
+      String name = Meta.name(c.current());
       if (bound.putIfAbsent(name, now) == null) trace.putIfAbsent(name, name + " bound=" + System.currentTimeMillis());
       if (phaseRunning(c.current().path("status"))) homeRunning.putIfAbsent(name, now);
     }
 
     void provider(ObjectStore.Change c) {
-      if (c.current() == null || !twin.equals(namespace(c.current()))) return;
+      if (c.current() == null || !twin.equals(Meta.namespace(c.current()))) return;
       long now = System.nanoTime();
-      String name = name(c.current());
+      String name = Meta.name(c.current());
       if (isPod(c)) {
         remoteCreated.putIfAbsent(name, now);
         if (phaseRunning(c.current().path("status"))) remoteRunning.putIfAbsent(name, now);
@@ -222,14 +221,6 @@ class VirtualKubeletBenchmark {
 
     private static boolean isPod(ObjectStore.Change c) {
       return c.resource().group().isEmpty() && c.resource().plural().equals("pods");
-    }
-
-    private static String namespace(JsonNode o) {
-      return o.path("metadata").path("namespace").asText();
-    }
-
-    private static String name(JsonNode o) {
-      return o.path("metadata").path("name").asText();
     }
 
     private static boolean phaseRunning(JsonNode status) {

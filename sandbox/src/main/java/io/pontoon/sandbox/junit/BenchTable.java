@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.junit;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pontoon.sandbox.cluster.SandboxCluster;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
@@ -61,5 +62,14 @@ public final class BenchTable {
     in.println("heap");
     String line = out.readLine();
     return Long.parseLong(line.substring("HEAP ".length()));
+  }
+
+  /** The API server's non-zero {@code apiserver_request_total} samples, as {@code /metrics} writes them. */
+  public static List<String> requestTotals(KubernetesClient client) {
+    List<String> lines = new ArrayList<>();
+    for (String line : client.raw("/metrics").split("\n")) {
+      if (line.startsWith("apiserver_request_total{") && !line.endsWith(" 0.0")) lines.add(line);
+    }
+    return lines;
   }
 }
