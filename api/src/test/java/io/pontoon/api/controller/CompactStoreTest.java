@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pontoon.api.v1alpha1.ShadowPod;
 import io.pontoon.api.v1alpha1.ShadowPodSpec;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CompactStoreTest {
@@ -101,7 +103,7 @@ class CompactStoreTest {
         .editStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
         .addNewContainerStatus().withName("c").withNewState().withNewRunning().withStartedAt("2026-01-01T00:00:00Z")
         .endRunning().endState().withReady(true).withRestartCount(2).endContainerStatus()
-        .addToAdditionalProperties("futureField", java.util.Map.of("x", 1)).endStatus()
+        .addToAdditionalProperties("futureField", Map.of("x", 1)).endStatus()
         .build();
     store.put("team/web-1", full);
 
@@ -113,7 +115,7 @@ class CompactStoreTest {
       assertThat(c.getRestartCount()).isEqualTo(2);
       assertThat(c.getState().getRunning().getStartedAt()).isEqualTo("2026-01-01T00:00:00Z");
     });
-    assertThat(back.getStatus().getAdditionalProperties()).containsEntry("futureField", java.util.Map.of("x", 1));
+    assertThat(back.getStatus().getAdditionalProperties()).containsEntry("futureField", Map.of("x", 1));
   }
 
   @Test
@@ -121,7 +123,7 @@ class CompactStoreTest {
     CompactStore<ShadowPod> shadows = new CompactStore<>(ShadowPod.class, serialization,
         "metadata", "spec.originClusterID", "spec.homePodUID", "status");
     ShadowPod sp = new ShadowPod();
-    sp.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("twin").withName("web-1").build());
+    sp.setMetadata(new ObjectMetaBuilder().withNamespace("twin").withName("web-1").build());
     ShadowPodSpec spec = new ShadowPodSpec();
     spec.setOriginClusterID("c-1");
     spec.setHomePodUID("uid-1");

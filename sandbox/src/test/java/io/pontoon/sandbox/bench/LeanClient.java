@@ -85,6 +85,10 @@ public final class LeanClient implements AutoCloseable {
     for (int i = 0; i < contexts.length; i++) contexts[i] = vertx.getOrCreateContext();
   }
 
+  private Context nextContext() {
+    return contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
+  }
+
   private static String pem(String base64Data, String file) throws IOException {
     if (base64Data != null) return new String(Base64.getDecoder().decode(base64Data), StandardCharsets.UTF_8);
     return Files.readString(Path.of(file));
@@ -104,7 +108,7 @@ public final class LeanClient implements AutoCloseable {
     // The steps run on an event loop: composed from this thread, a response could arrive before
     // its body handler was attached, and its body was then never seen. No connect timeout: in
     // Vert.x 5 it is also the pool's wait-queue expiry, which can complete a waiter twice.
-    contexts[Math.floorMod(next.getAndIncrement(), contexts.length)].runOnContext(v -> requests
+    nextContext().runOnContext(v -> requests
         .request(options(method, path).setIdleTimeout(30_000))
         .compose(r -> body == null ? r.send() : r.send(body))
         .compose(r -> r.body().map(b -> r.statusCode()))
@@ -165,7 +169,7 @@ public final class LeanClient implements AutoCloseable {
     watches.add(own);
     CompletableFuture<Void> open = new CompletableFuture<>();
     // on an event loop, so the event handler is in place before the first event can arrive
-    vertx.getOrCreateContext().runOnContext(v -> own.request(options(HttpMethod.GET, path)).compose(r -> r.send()).onComplete(ar -> {
+    nextContext().runOnContext(v -> own.request(options(HttpMethod.GET, path)).compose(r -> r.send()).onComplete(ar -> {
       if (ar.failed()) {
         open.completeExceptionally(ar.cause());
         return;
