@@ -80,8 +80,9 @@ class VirtualKubeletBenchmark {
       System.out.println();
       System.out.println("Virtual kubelet bursts (home, provider and load generator share the machine; "
           + Runtime.getRuntime().availableProcessors() + " cores)");
-      System.out.printf(Locale.ROOT, "%-10s %8s %12s %12s %12s %12s %10s %10s %9s %10s%n", "pods", "allRun s",
-          "bound→SP p50", "bound→SP p99", "run→run p50", "run→run p99", "heap MiB", "RSS MiB", "CPU s", "rest CPU s");
+      System.out.printf(Locale.ROOT, "%-10s %8s %12s %12s %12s %12s %10s %10s %9s %10s %9s%n", "pods", "allRun s",
+          "bound→SP p50", "bound→SP p99", "run→run p50", "run→run p99", "heap MiB", "RSS MiB", "CPU s", "rest CPU s",
+          "JIT s");
       List<String> stages = new ArrayList<>();
       LeanWrites homeWrites = new LeanWrites(home.client());
       AtomicReference<Observer> observed = new AtomicReference<>();
@@ -117,6 +118,7 @@ class VirtualKubeletBenchmark {
         observed.set(observer);
         long cpuBefore = cpuTicks(vk.pid());
         long restBefore = cpuTicks(ProcessHandle.current().pid());
+        long jitBefore = compilerTicks(vk.pid()) + compilerTicks(ProcessHandle.current().pid());
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         // the load generator reads no answers: its CPU is taken from the system it measures
@@ -135,6 +137,7 @@ class VirtualKubeletBenchmark {
         long end = homeRunning.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
         double cpu = (cpuTicks(vk.pid()) - cpuBefore) / 100.0;
         double rest = (cpuTicks(ProcessHandle.current().pid()) - restBefore) / 100.0;
+        double jit = (compilerTicks(vk.pid()) + compilerTicks(ProcessHandle.current().pid()) - jitBefore) / 100.0;
         observed.set(null);
         String traceDir = System.getProperty("bench.trace");
         if (traceDir != null) {
@@ -153,10 +156,10 @@ class VirtualKubeletBenchmark {
         }
         hop1.sort(null);
         hop2.sort(null);
-        System.out.printf(Locale.ROOT, "%-10s %8.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f %10.1f%s%n", label,
+        System.out.printf(Locale.ROOT, "%-10s %8.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f %10.1f %9.1f%s%n", label,
             (end - start) / 1e9, BenchTable.percentile(hop1, 0.5), BenchTable.percentile(hop1, 0.99),
             BenchTable.percentile(hop2, 0.5), BenchTable.percentile(hop2, 0.99), heapMiB(metricsPort),
-            rssKiB(vk.pid()) / 1024.0, cpu, rest, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
+            rssKiB(vk.pid()) / 1024.0, cpu, rest, jit, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
         stages.add(String.format(Locale.ROOT, "%-10s %s %s %s %s %s %s", label, stage(created, start),
             stage(shadowCreated, start), stage(remoteCreated, start), stage(remoteRunning, start),
             stage(shadowRunning, start), stage(homeRunning, start)));
@@ -185,7 +188,8 @@ class VirtualKubeletBenchmark {
       }
       System.out.println("bound→SP: home pod bound → its ShadowPod created; run→run: remote Running (ShadowPod "
           + "status) → home pod Running; heap after the burst (used, not collected), RSS of the process; "
-          + "CPU s: the virtual kubelet's; rest CPU s: both sandbox clusters, the provider's agent and the load generator");
+          + "CPU s: the virtual kubelet's; rest CPU s: both sandbox clusters, the provider's agent and the load generator; "
+          + "JIT s: of all that CPU, what the JIT compiler threads of both processes took");
     }
   }
 
@@ -277,9 +281,30 @@ class VirtualKubeletBenchmark {
   }
 
   static long cpuTicks(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return ticks(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  /** utime + stime of a /proc stat file. */
+  private static long ticks(Path statFile) throws java.io.IOException {
+    String stat = Files.readString(statFile);
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** CPU ticks of the JIT compiler threads (those alive now) of {@code pid}. */
+  static long compilerTicks(long pid) throws java.io.IOException {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) continue;
+          ticks += ticks(task.resolve("stat"));
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // the thread ended while listed
+        }
+      }
+    }
+    return ticks;
   }
 
   static long rssKiB(long pid) throws java.io.IOException {

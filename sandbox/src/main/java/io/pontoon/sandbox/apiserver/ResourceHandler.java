@@ -283,6 +283,13 @@ final class ResourceHandler {
    */
   ObjectNode write(ApiRequest req, ResourceType type, ObjectNode old, ObjectNode desired) {
     String sub = req.info().subresource();
+    // an empty UID takes the stored one; another one is refused, on every subresource, as
+    // ValidateObjectMetaUpdate does: a writer's UID precondition (the kubelet's status patch)
+    String uid = desired.path("metadata").path("uid").asText("");
+    if (!uid.isEmpty() && !uid.equals(old.path("metadata").path("uid").asText())) {
+      throw ApiException.invalid(type.group(), type.kind(), Meta.name(old), List.of(new ApiException.Cause(
+          "FieldValueInvalid", "Invalid value: \"" + uid + "\": field is immutable", "metadata.uid")));
+    }
     ObjectNode next;
     if (sub.equals("status")) {
       next = old.deepCopy();

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pontoon.api.client.LeanWrites;
 import io.pontoon.sandbox.apiserver.SandboxApiServer;
 import io.pontoon.sandbox.junit.SandboxExtension;
 import java.util.List;
@@ -154,6 +155,26 @@ class Fabric8PatchIT {
         .fieldManager("test").forceConflicts().serverSideApply());
     assertThat(s.getMessage()).contains("server-side apply").contains("application/apply-patch+yaml");
     assertThat(client.apps().deployments().withName("ssa").get().getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void aPatchNamingAnotherUidIsRefusedOnTheObjectAndItsStatus() {
+    Deployment d = create("uid-check");
+    String uid = d.getMetadata().getUid();
+    LeanWrites writes = new LeanWrites(client);
+    for (String sub : new String[] {null, "status"}) {
+      Status s = expectStatus(422, "Invalid", () -> writes.patch(Deployment.class, client.getNamespace(), "uid-check", sub,
+          PatchType.STRATEGIC_MERGE, "{\"metadata\":{\"uid\":\"00000000-0000-0000-0000-000000000000\"},"
+              + "\"spec\":{\"replicas\":4}}"));
+      assertThat(s.getMessage()).isEqualTo("Deployment.apps \"uid-check\" is invalid: metadata.uid: Invalid value: "
+          + "\"00000000-0000-0000-0000-000000000000\": field is immutable");
+    }
+    // its own UID is a precondition that holds
+    client.apps().deployments().withName("uid-check").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        "{\"metadata\":{\"uid\":\"" + uid + "\"},\"spec\":{\"replicas\":3}}");
+    Deployment after = client.apps().deployments().withName("uid-check").get();
+    assertThat(after.getMetadata().getUid()).isEqualTo(uid);
+    assertThat(after.getSpec().getReplicas()).isEqualTo(3);
   }
 
   @Test

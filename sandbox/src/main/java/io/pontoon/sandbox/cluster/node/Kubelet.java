@@ -1,11 +1,13 @@
 package io.pontoon.sandbox.cluster.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pontoon.sandbox.cluster.node.ContainerRecord.Exit;
@@ -341,26 +343,28 @@ final class Kubelet {
     ipam.release(rec.ref.uid());
   }
 
-  /** Status through {@code pods/status}; on a conflict, re-read and recompute, never overwrite. */
+  /**
+   * Status through a strategic-merge patch of {@code pods/status} from the status last seen (or
+   * last written, while the cache has not caught up with that write), as the kubelet's status
+   * manager writes it; a pod replaced under the same name (another UID) or gone is left alone.
+   */
   private void writeStatus(Pod pod, PodRecord rec) {
-    Pod p = pod;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      PodStatus desired = PodStatuses.build(p, rec, hostIp, Instant.now());
-      if (desired.equals(p.getStatus())) return;
-      Pod next = new Pod(p.getApiVersion(), p.getKind(), p.getMetadata(), p.getSpec(), desired);
-      try {
-        writes.update(next, "status");
-        statusWrites.incrementAndGet();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) return;
-        if (e.getCode() != 409) throw e;
-        p = client.pods().inNamespace(rec.ref.namespace()).withName(rec.ref.name()).get();
-        if (p == null || !rec.ref.uid().equals(p.getMetadata().getUid())) return;
-      }
+    var json = client.getKubernetesSerialization();
+    JsonNode desired = json.convertValue(PodStatuses.build(pod, rec, hostIp, Instant.now()), JsonNode.class);
+    String version = pod.getMetadata().getResourceVersion();
+    JsonNode base = rec.statusWritten != null && version != null && version.equals(rec.statusWrittenFrom)
+        ? rec.statusWritten : json.convertValue(pod.getStatus(), JsonNode.class);
+    Optional<String> patch = StatusPatch.between(rec.ref.uid(), base, desired);
+    if (patch.isEmpty()) return;
+    try {
+      writes.patch(Pod.class, rec.ref.namespace(), rec.ref.name(), "status", PatchType.STRATEGIC_MERGE, patch.get());
+      rec.statusWritten = desired;
+      rec.statusWrittenFrom = version;
+      statusWrites.incrementAndGet();
+    } catch (KubernetesClientException e) {
+      // 404: gone; 422: the name now belongs to another pod (the UID precondition)
+      if (e.getCode() != 404 && e.getCode() != 422) throw e;
     }
-    throw new IllegalStateException("status of pod " + rec.ref.namespace() + "/" + rec.ref.name()
-        + " kept conflicting");
   }
 
   /** The final delete, grace 0 with a UID precondition so a new pod of the same name is safe. */

@@ -1,5 +1,6 @@
 package io.pontoon.sandbox.cluster.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pontoon.sandbox.cluster.node.ContainerRuntime.PodRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,13 @@ final class PodRecord {
   boolean terminating;
   /** Succeeded or Failed: nothing runs or restarts any more. */
   String terminalPhase;
+  /**
+   * The last status written, and the resourceVersion of the pod it was computed from: while the
+   * cache still shows that version, it has not seen the write, and the next patch is taken from
+   * what was written.
+   */
+  JsonNode statusWritten;
+  String statusWrittenFrom;
 
   PodRecord(PodRef ref, Instant startTime) {
     this.ref = ref;
