@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.client.LeanWrites;
+import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import io.pontoon.peering.offloading.OffloadingControllers;
 import io.pontoon.peering.offloading.ShadowPodController;
 import io.pontoon.sandbox.apiserver.Meta;
@@ -118,7 +119,7 @@ class VirtualKubeletBenchmark {
         observed.set(observer);
         long cpuBefore = cpuTicks(vk.pid());
         long restBefore = cpuTicks(ProcessHandle.current().pid());
-        long jitBefore = compilerTicks(vk.pid()) + compilerTicks(ProcessHandle.current().pid());
+        CompilerCpu jit = CompilerCpu.start(vk.pid(), ProcessHandle.current().pid());
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         // the load generator reads no answers: its CPU is taken from the system it measures
@@ -137,7 +138,7 @@ class VirtualKubeletBenchmark {
         long end = homeRunning.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
         double cpu = (cpuTicks(vk.pid()) - cpuBefore) / 100.0;
         double rest = (cpuTicks(ProcessHandle.current().pid()) - restBefore) / 100.0;
-        double jit = (compilerTicks(vk.pid()) + compilerTicks(ProcessHandle.current().pid()) - jitBefore) / 100.0;
+        double jitSeconds = jit.stop();
         observed.set(null);
         String traceDir = System.getProperty("bench.trace");
         if (traceDir != null) {
@@ -159,7 +160,7 @@ class VirtualKubeletBenchmark {
         System.out.printf(Locale.ROOT, "%-10s %8.2f %12.1f %12.1f %12.1f %12.1f %10.0f %10.0f %9.1f %10.1f %9.1f%s%n", label,
             (end - start) / 1e9, BenchTable.percentile(hop1, 0.5), BenchTable.percentile(hop1, 0.99),
             BenchTable.percentile(hop2, 0.5), BenchTable.percentile(hop2, 0.99), heapMiB(metricsPort),
-            rssKiB(vk.pid()) / 1024.0, cpu, rest, jit, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
+            rssKiB(vk.pid()) / 1024.0, cpu, rest, jitSeconds, homeRunning.size() < n ? "  (only " + homeRunning.size() + " Running)" : "");
         stages.add(String.format(Locale.ROOT, "%-10s %s %s %s %s %s %s", label, stage(created, start),
             stage(shadowCreated, start), stage(remoteCreated, start), stage(remoteRunning, start),
             stage(shadowRunning, start), stage(homeRunning, start)));
@@ -232,9 +233,13 @@ class VirtualKubeletBenchmark {
     }
   }
 
-  /** The heap a 512 MiB container would give it; {@code -Dbench.jfr=FILE} records a profile. */
+  /**
+   * The options the agent starts a virtual kubelet with, and the heap a 512 MiB container would
+   * give it; {@code -Dbench.jfr=FILE} records a profile.
+   */
   static List<String> jvmOptions() {
-    List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+    List<String> options = new ArrayList<>(List.of("-Xmx384m"));
+    options.addAll(LocalProcessLauncher.VK_JVM_OPTIONS);
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
     if (System.getProperty("bench.trace") != null) options.add("-DPONTOON_TRACE_LEVEL=DEBUG");
@@ -291,20 +296,58 @@ class VirtualKubeletBenchmark {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
-  /** CPU ticks of the JIT compiler threads (those alive now) of {@code pid}. */
-  static long compilerTicks(long pid) throws java.io.IOException {
-    long ticks = 0;
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path task : tasks.toList()) {
-        try {
-          if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) continue;
-          ticks += ticks(task.resolve("stat"));
-        } catch (java.nio.file.NoSuchFileException gone) {
-          // the thread ended while listed
+  /**
+   * CPU of the JIT compiler threads of some processes over a burst. The JVM ends compiler threads
+   * it no longer needs, so they are sampled every 100 ms and each counts with what it had used
+   * when last seen.
+   */
+  static final class CompilerCpu {
+    private final long[] pids;
+    private final Map<String, Long> first = new ConcurrentHashMap<>();
+    private final Map<String, Long> last = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor();
+
+    private CompilerCpu(long... pids) {
+      this.pids = pids;
+    }
+
+    static CompilerCpu start(long... pids) {
+      CompilerCpu c = new CompilerCpu(pids);
+      c.sample(true);
+      c.sampler.scheduleAtFixedRate(() -> c.sample(false), 100, 100, TimeUnit.MILLISECONDS);
+      return c;
+    }
+
+    /** Seconds used since {@link #start}, by threads alive then or started since. */
+    double stop() throws InterruptedException {
+      sampler.shutdown();
+      sampler.awaitTermination(5, TimeUnit.SECONDS);
+      sample(false);
+      long ticks = 0;
+      for (var e : last.entrySet()) ticks += e.getValue() - first.getOrDefault(e.getKey(), 0L);
+      return ticks / 100.0;
+    }
+
+    private void sample(boolean initial) {
+      for (long pid : pids) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+          for (Path task : tasks.toList()) {
+            try {
+              if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) continue;
+              String key = pid + "/" + task.getFileName();
+              long t = ticks(task.resolve("stat"));
+              if (initial) first.put(key, t);
+              last.put(key, t);
+            } catch (java.io.IOException gone) {
+              // the thread ended while listed
+            }
+          }
+        } catch (java.io.IOException gone) {
+          // the process ended
         }
       }
     }
-    return ticks;
   }
 
   static long rssKiB(long pid) throws java.io.IOException {

@@ -59,10 +59,12 @@ public final class LocalProcessLauncher implements VirtualKubeletLauncher {
    * JVM options of a child virtual kubelet: it is on the path from {@code pontoon peer} to a Ready
    * node, so start-up counts. The serial collector suits its small heap and spends no threads;
    * C1 only (tier 1) compiles much less while starting, which on a busy machine is most of the
-   * JVM's start-up CPU; class data sharing is on (the JDK's archive, then the virtual kubelet's
-   * own, see {@link ClassDataArchive}). {@code PONTOON_VK_JAVA_OPTS} (space-separated) replaces
-   * them, e.g. to give a heavily loaded virtual kubelet C2 back with {@code -XX:+UseSerialGC};
-   * with {@code -Xshare:off} there it also gets no archive.
+   * JVM's start-up CPU, and in pod bursts too (VirtualKubeletBenchmark: 1,000 pods after a
+   * warm-up took 5.0 CPU-s with C1 against 7.7-9.5 with C2, whose compiler threads were still
+   * busy); class data sharing is on (the JDK's archive, then the virtual kubelet's own, see
+   * {@link ClassDataArchive}). {@code PONTOON_VK_JAVA_OPTS} (space-separated) replaces them, e.g.
+   * {@code -XX:+UseSerialGC} alone to give it C2 back; with {@code -Xshare:off} there it also gets
+   * no archive.
    */
   public static final List<String> VK_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Xshare:auto", "-XX:-UsePerfData");
