@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pontoon.api.PontoonNames;
 import io.pontoon.api.client.LeanWrites;
+import io.pontoon.api.client.ProcessDefaults;
 import io.pontoon.peering.foreigncluster.LocalProcessLauncher;
 import io.pontoon.peering.offloading.OffloadingControllers;
 import io.pontoon.peering.offloading.ShadowPodController;
@@ -53,6 +54,9 @@ class VirtualKubeletBenchmark {
 
   @Test
   void bursts() throws Exception {
+    // The clusters and the provider's controllers run in this JVM; the pontoon binary sets these
+    // in its main (in this C1-only JVM, -Pbench, that includes TLS preferring ChaCha20)
+    ProcessDefaults.apply();
     List<Integer> sizes = new ArrayList<>();
     for (String s : System.getProperty("bench.sizes", "100,1000,10000").split(",")) sizes.add(Integer.parseInt(s.trim()));
     // A virtual kubelet meets bursts after running a while: a first burst, shown apart, lets the
