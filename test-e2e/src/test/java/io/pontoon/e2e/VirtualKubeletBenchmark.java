@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code ./mvnw -B -pl test-e2e -am verify -Pbench -Dtest=VirtualKubeletBenchmark}
  * ({@code -Dbench.sizes=100,1000} for a shorter run; a warm-up burst of
- * {@code -Dbench.warmup=1000} pods comes first; {@code -Dbench.vkopts="..."} adds JVM options;
+ * {@code -Dbench.warmup=1000} pods comes first; {@code -Dbench.vkopts="..."} adds JVM options to
+ * the agent's ones for a virtual kubelet, e.g. {@code -XX:TieredStopAtLevel=4} for C2;
  * {@code -Dbench.workers=N} sets the virtual kubelet's pod workers (16),
  * {@code -Dbench.providerWorkers=N} the provider's ShadowPod workers (the agent's default);
  * {@code -Dbench.nmt=true} prints the committed native memory per area after each burst,
