@@ -349,11 +349,14 @@ final class Kubelet {
    * manager writes it; a pod replaced under the same name (another UID) or gone is left alone.
    */
   private void writeStatus(Pod pod, PodRecord rec) {
-    var json = client.getKubernetesSerialization();
-    JsonNode desired = json.convertValue(PodStatuses.build(pod, rec, hostIp, Instant.now()), JsonNode.class);
+    PodStatus wanted = PodStatuses.build(pod, rec, hostIp, Instant.now());
     String version = pod.getMetadata().getResourceVersion();
-    JsonNode base = rec.statusWritten != null && version != null && version.equals(rec.statusWrittenFrom)
-        ? rec.statusWritten : json.convertValue(pod.getStatus(), JsonNode.class);
+    boolean cacheLags = rec.statusWritten != null && version != null && version.equals(rec.statusWrittenFrom);
+    // the common case, a pod whose status is what it should be, costs no conversion
+    if (!cacheLags && wanted.equals(pod.getStatus())) return;
+    var json = client.getKubernetesSerialization();
+    JsonNode desired = json.convertValue(wanted, JsonNode.class);
+    JsonNode base = cacheLags ? rec.statusWritten : json.convertValue(pod.getStatus(), JsonNode.class);
     Optional<String> patch = StatusPatch.between(rec.ref.uid(), base, desired);
     if (patch.isEmpty()) return;
     try {
