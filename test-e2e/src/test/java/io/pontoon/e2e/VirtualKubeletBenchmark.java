@@ -249,8 +249,7 @@ class VirtualKubeletBenchmark {
     if (jfr != null) options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
     if (System.getProperty("bench.trace") != null) options.add("-DPONTOON_TRACE_LEVEL=DEBUG");
     if (Boolean.getBoolean("bench.nmt")) options.add("-XX:NativeMemoryTracking=summary");
-    String extra = System.getProperty("bench.vkopts");
-    if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.trim().split("\\s+")));
+    options.addAll(BenchTable.jvmOptions("bench.vkopts"));
     return options;
   }
 
@@ -304,12 +303,13 @@ class VirtualKubeletBenchmark {
   /**
    * CPU of the JIT compiler threads of some processes over a burst. The JVM ends compiler threads
    * it no longer needs, so they are sampled every 100 ms and each counts with what it had used
-   * when last seen.
+   * when last seen. A thread's name is read once: the sampler runs in the JVM it measures.
    */
   static final class CompilerCpu {
     private final long[] pids;
     private final Map<String, Long> first = new ConcurrentHashMap<>();
     private final Map<String, Long> last = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> compiler = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService sampler =
         Executors.newSingleThreadScheduledExecutor();
 
@@ -338,9 +338,9 @@ class VirtualKubeletBenchmark {
       for (long pid : pids) {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
           for (Path task : tasks.toList()) {
+            String key = pid + "/" + task.getFileName();
             try {
-              if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) continue;
-              String key = pid + "/" + task.getFileName();
+              if (!compiler.computeIfAbsent(key, k -> isCompiler(task))) continue;
               long t = ticks(task.resolve("stat"));
               if (initial) first.put(key, t);
               last.put(key, t);
@@ -351,6 +351,14 @@ class VirtualKubeletBenchmark {
         } catch (java.io.IOException gone) {
           // the process ended
         }
+      }
+    }
+
+    private static boolean isCompiler(Path task) {
+      try {
+        return Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*");
+      } catch (java.io.IOException gone) {
+        return false;
       }
     }
   }

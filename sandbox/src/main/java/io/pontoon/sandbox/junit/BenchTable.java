@@ -45,8 +45,7 @@ public final class BenchTable {
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfc", "profile"));
     }
-    String extra = System.getProperty("bench.jvmopts");
-    if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+    cmd.addAll(jvmOptions("bench.jvmopts"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return cmd;
@@ -62,6 +61,12 @@ public final class BenchTable {
     in.println("heap");
     String line = out.readLine();
     return Long.parseLong(line.substring("HEAP ".length()));
+  }
+
+  /** The JVM options a benchmark was given in system property {@code property}, space-separated. */
+  public static List<String> jvmOptions(String property) {
+    String value = System.getProperty(property, "").trim();
+    return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
   }
 
   /** The API server's non-zero {@code apiserver_request_total} samples, as {@code /metrics} writes them. */
